@@ -1,0 +1,2 @@
+/** YAML to immutable records, with every error naming its YAML path. */
+package dev.kumaforge.common.config;

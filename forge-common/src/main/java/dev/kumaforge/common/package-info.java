@@ -1,0 +1,2 @@
+/** Shared building blocks of every Kuma-API-Forge module: config loading, units, files, time. */
+package dev.kumaforge.common;
