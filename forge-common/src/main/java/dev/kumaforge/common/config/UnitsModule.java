@@ -1,10 +1,13 @@
 package dev.kumaforge.common.config;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.kumaforge.common.units.DataSize;
 import dev.kumaforge.common.units.Durations;
 import dev.kumaforge.common.units.Rate;
@@ -25,6 +28,26 @@ final class UnitsModule extends SimpleModule {
         Duration.class, new TextDeserializer<>(Duration.class, Durations::parse, false));
     addDeserializer(Rate.class, new TextDeserializer<>(Rate.class, Rate::parse, true));
     addDeserializer(DataSize.class, new TextDeserializer<>(DataSize.class, DataSize::parse, true));
+    addSerializer(Duration.class, new TextSerializer<>(Duration.class, Durations::format));
+    addSerializer(Rate.class, new TextSerializer<>(Rate.class, Rate::toString));
+    addSerializer(DataSize.class, new TextSerializer<>(DataSize.class, DataSize::toString));
+  }
+
+  /** Writes a unit value the way it is written in YAML, e.g. {@code 250ms}. */
+  private static final class TextSerializer<T> extends StdSerializer<T> {
+    private static final long serialVersionUID = 1L;
+    private final transient Function<T, String> printer;
+
+    TextSerializer(Class<T> type, Function<T, String> printer) {
+      super(type);
+      this.printer = printer;
+    }
+
+    @Override
+    public void serialize(T value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeString(printer.apply(value));
+    }
   }
 
   private static final class TextDeserializer<T> extends JsonDeserializer<T> {

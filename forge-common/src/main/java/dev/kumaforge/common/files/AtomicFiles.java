@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes files so a reader never sees a half-written one: the content goes to a temporary file in
@@ -23,6 +24,7 @@ public final class AtomicFiles {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
       Files.write(tmp, content);
+      makeReadable(tmp);
       try {
         Files.move(
             tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -40,6 +42,13 @@ public final class AtomicFiles {
           // best effort: the temporary name starts with a dot and ends with .tmp
         }
       }
+    }
+  }
+
+  /** Temporary files are created owner-only; the final file gets the usual rw-r--r--. */
+  private static void makeReadable(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 

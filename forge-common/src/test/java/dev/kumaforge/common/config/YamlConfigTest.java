@@ -71,6 +71,18 @@ class YamlConfigTest {
   }
 
   @Test
+  void unitsSerializeAsTheyAreWritten() throws Exception {
+    Doc doc =
+        YamlConfig.parse(
+            "name: q\nworkload:\n  warmup: 1.5s\n  phases: [{name: a, rate: 200/s, duration: 2m}]\n",
+            "test.yaml",
+            Doc.class);
+    String json = YamlConfig.jsonMapper().writeValueAsString(doc.workload());
+    assertThat(json).contains("\"warmup\":\"1.5s\"").contains("\"rate\":\"200/s\"");
+    assertThat(json).contains("\"duration\":\"2m\"");
+  }
+
+  @Test
   void unknownKeyNamesPathAndExpectedKeys() {
     ConfigException e =
         error("name: q\nworkload:\n  phases:\n    - {name: a, type: constant, rat: 5}\n");

@@ -19,6 +19,10 @@ class FilesTest {
     AtomicFiles.writeString(target, "first");
     AtomicFiles.writeString(target, "second");
     assertThat(Files.readString(target)).isEqualTo("second");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(target)))
+        .isEqualTo("rw-r--r--");
     try (Stream<Path> files = Files.list(target.getParent())) {
       assertThat(files).containsExactly(target);
     }

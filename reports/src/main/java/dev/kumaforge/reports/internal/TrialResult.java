@@ -1,0 +1,53 @@
+package dev.kumaforge.reports.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumaforge.reports.ReportException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The parts of a trial's {@code result.json} (written by the load engine) the reports read. */
+public record TrialResult(
+    Path file,
+    double durationS,
+    Map<String, Long> errorsByKind,
+    JsonNode lagUs,
+    boolean valid,
+    String invalidReason) {
+
+  /** File name of the per-trial result. */
+  public static final String FILE = "result.json";
+
+  /** Reads {@code trialDir/result.json}; a missing or malformed file fails naming it. */
+  public static TrialResult read(Path trialDir) {
+    Path file = trialDir.resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new ReportException("missing trial result " + file);
+    }
+    JsonNode root = Manifest.readJson(file);
+    if (!root.isObject()) {
+      throw new ReportException(file + ": expected a JSON object");
+    }
+    JsonNode validNode = root.get("valid");
+    if (validNode != null && !validNode.isBoolean()) {
+      throw new ReportException(file + ": \"valid\" must be true or false, was " + validNode);
+    }
+    boolean valid = validNode == null || validNode.asBoolean();
+    Map<String, Long> byKind = new TreeMap<>();
+    JsonNode kinds = root.path("errors_by_kind");
+    for (Map.Entry<String, JsonNode> e : kinds.properties()) {
+      if (!e.getValue().canConvertToLong()) {
+        throw new ReportException(
+            file + ": errors_by_kind." + e.getKey() + " must be a whole number");
+      }
+      byKind.put(e.getKey(), e.getValue().asLong());
+    }
+    String reason = Manifest.text(root, "invalid_reason");
+    if (!valid && (reason == null || reason.isBlank())) {
+      reason = "the load engine marked the trial invalid without a reason";
+    }
+    return new TrialResult(
+        file, root.path("duration_s").asDouble(0), byKind, root.path("lag_us"), valid, reason);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.kumaforge.reports.render.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumaforge.reports.internal.Units;
+import dev.kumaforge.reports.model.AddedLatency;
+import dev.kumaforge.reports.model.LatencyPercentiles;
+import dev.kumaforge.reports.model.SloResult;
+import dev.kumaforge.reports.model.Spread;
+import dev.kumaforge.reports.model.Summary;
+import dev.kumaforge.reports.model.TargetSummary;
+import dev.kumaforge.reports.model.TrialFigures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The report tables as rows of strings, shared by the markdown and HTML renderers. */
+public final class Tables {
+  private Tables() {}
+
+  /** Header of {@link #overview}. */
+  public static final List<String> OVERVIEW_HEADER =
+      List.of(
+          "target",
+          "type",
+          "req/s",
+          "p50 ms",
+          "p90 ms",
+          "p99 ms",
+          "p99.9 ms",
+          "max ms",
+          "errors",
+          "added p50 ms",
+          "added p90 ms",
+          "added p99 ms",
+          "added p99.9 ms",
+          "valid");
+
+  /** One row per target. */
+  public static List<List<String>> overview(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (TargetSummary t : s.targets()) {
+      AddedLatency a = t.addedLatencyUs();
+      boolean base = t.name().equals(s.baseline());
+      String none = base ? "baseline" : "-";
+      rows.add(
+          List.of(
+              t.name(),
+              t.type(),
+              Units.rate(t.throughputRps()),
+              Units.ms(t.latencyUs().p50()),
+              Units.ms(t.latencyUs().p90()),
+              Units.ms(t.latencyUs().p99()),
+              Units.ms(t.latencyUs().p999()),
+              Units.ms(t.latencyUs().max()),
+              errors(t.errors(), t.errorRate()),
+              a == null ? none : Units.signedMs(a.p50()),
+              a == null ? none : Units.signedMs(a.p90()),
+              a == null ? none : Units.signedMs(a.p99()),
+              a == null ? none : Units.signedMs(a.p999()),
+              t.valid() ? "yes" : "INVALID"));
+    }
+    return rows;
+  }
+
+  /** Header of {@link #trials}. */
+  public static final List<String> TRIALS_HEADER =
+      List.of(
+          "trial",
+          "requests",
+          "req/s",
+          "p50 ms",
+          "p99 ms",
+          "p99.9 ms",
+          "max ms",
+          "errors",
+          "lag p99 ms",
+          "valid");
+
+  /** One row per trial of {@code t}, then a spread row (min - max across trials). */
+  public static List<List<String>> trials(TargetSummary t) {
+    List<List<String>> rows = new ArrayList<>();
+    for (TrialFigures tr : t.trials().perTrial()) {
+      rows.add(
+          List.of(
+              Integer.toString(tr.trial()),
+              Long.toString(tr.requests()),
+              Units.rate(tr.throughputRps()),
+              Units.ms(tr.latencyUs().p50()),
+              Units.ms(tr.latencyUs().p99()),
+              Units.ms(tr.latencyUs().p999()),
+              Units.ms(tr.latencyUs().max()),
+              errors(tr.errors(), tr.errorRate()),
+              Units.ms(tr.lagUs().p99()),
+              tr.valid() ? "yes" : "INVALID: " + tr.invalidReason()));
+    }
+    Spread sp = t.trials().spread();
+    if (t.trials().count() > 1) {
+      rows.add(
+          List.of(
+              "spread (min - max)",
+              "",
+              Units.rate(sp.throughputRps().min()) + " - " + Units.rate(sp.throughputRps().max()),
+              Units.ms(sp.p50Us().min()) + " - " + Units.ms(sp.p50Us().max()),
+              Units.ms(sp.p99Us().min()) + " - " + Units.ms(sp.p99Us().max()),
+              Units.ms(sp.p999Us().min()) + " - " + Units.ms(sp.p999Us().max()),
+              "",
+              "",
+              "",
+              ""));
+    }
+    return rows;
+  }
+
+  /** Header of {@link #llm}. */
+  public static final List<String> LLM_HEADER =
+      List.of("target", "metric", "samples", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms");
+
+  /** TTFT, ITL and TPOT rows of every target whose logs hold them; empty when none does. */
+  public static List<List<String>> llm(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (TargetSummary t : s.targets()) {
+      addLlm(rows, t.name(), "TTFT", t.ttftUs());
+      addLlm(rows, t.name(), "ITL", t.itlUs());
+      addLlm(rows, t.name(), "TPOT", t.tpotUs());
+    }
+    return rows;
+  }
+
+  private static void addLlm(
+      List<List<String>> rows, String target, String metric, LatencyPercentiles p) {
+    if (p == null) {
+      return;
+    }
+    rows.add(
+        List.of(
+            target,
+            metric,
+            Long.toString(p.count()),
+            Units.ms(p.p50()),
+            Units.ms(p.p90()),
+            Units.ms(p.p99()),
+            Units.ms(p.p999()),
+            Units.ms(p.max())));
+  }
+
+  /** Header of {@link #slos}. */
+  public static final List<String> SLO_HEADER =
+      List.of("target", "SLO", "threshold", "actual", "result");
+
+  /** One row per SLO check. */
+  public static List<List<String>> slos(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (SloResult r : s.slos()) {
+      rows.add(
+          List.of(
+              r.target(),
+              r.name(),
+              format(r, r.threshold()),
+              format(r, r.actual()),
+              r.passed() ? "PASS" : "FAIL"));
+    }
+    return rows;
+  }
+
+  /** Header of {@link #machine}. */
+  public static final List<String> MACHINE_HEADER = List.of("property", "value");
+
+  /** The machine the run was measured on, then the run's provenance. */
+  public static List<List<String>> machine(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    JsonNode m = s.machine();
+    if (m != null) {
+      for (Map.Entry<String, JsonNode> e : m.properties()) {
+        String v = e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString();
+        if (e.getKey().equals("memory_bytes") && e.getValue().canConvertToLong()) {
+          v =
+              String.format(
+                  java.util.Locale.ROOT, "%.1f GiB", e.getValue().asLong() / 1073741824.0);
+        }
+        rows.add(List.of(e.getKey(), v));
+      }
+    }
+    rows.add(List.of("forge_version", nullToDash(s.forgeVersion())));
+    rows.add(List.of("git_commit", nullToDash(s.gitCommit())));
+    rows.add(List.of("started_at", nullToDash(s.startedAt())));
+    return rows;
+  }
+
+  /** The workload in one line, e.g. {@code open-loop, 300 req/s, warm-up 5 s, 15 s measured}. */
+  public static String workload(Summary s) {
+    JsonNode w = s.workload();
+    if (w == null || w.isEmpty()) {
+      return "-";
+    }
+    List<String> parts = new ArrayList<>();
+    if (w.hasNonNull("engine")) {
+      parts.add(w.get("engine").asText());
+    }
+    if (w.hasNonNull("rate_rps")) {
+      parts.add(Units.trim(w.get("rate_rps").asDouble()) + " req/s offered");
+    }
+    if (w.hasNonNull("arrivals")) {
+      parts.add(w.get("arrivals").asText() + " arrivals");
+    }
+    if (w.hasNonNull("warmup_s")) {
+      parts.add("warm-up " + Units.trim(w.get("warmup_s").asDouble()) + " s (excluded)");
+    }
+    if (w.hasNonNull("duration_s")) {
+      parts.add(Units.trim(w.get("duration_s").asDouble()) + " s measured per trial");
+    }
+    return parts.isEmpty() ? w.toString() : String.join(", ", parts);
+  }
+
+  private static String format(SloResult r, double v) {
+    return r.metric().startsWith("latency_us") ? Units.micros(v) : Units.percent(v);
+  }
+
+  private static String errors(long errors, double rate) {
+    return errors == 0 ? "0" : errors + " (" + Units.percent(rate) + ")";
+  }
+
+  private static String nullToDash(String s) {
+    return s == null ? "-" : s;
+  }
+}

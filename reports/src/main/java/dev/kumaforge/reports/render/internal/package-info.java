@@ -1,0 +1,2 @@
+/** Chart and formatting helpers of the renderers. */
+package dev.kumaforge.reports.render.internal;

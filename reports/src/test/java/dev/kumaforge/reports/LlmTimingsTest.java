@@ -1,0 +1,45 @@
+package dev.kumaforge.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kumaforge.reports.fixtures.SyntheticRun;
+import dev.kumaforge.reports.model.Summary;
+import dev.kumaforge.reports.model.TargetSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TTFT, ITL and TPOT tags are summarized and reported when the logs hold them. */
+class LlmTimingsTest {
+  @TempDir Path tmp;
+
+  @Test
+  void llmTagsAreSummarizedAndRendered() throws IOException {
+    Path run =
+        SyntheticRun.write(
+            tmp.resolve("llm"), "llm", 1, (t, trial, i) -> 4000 + 4 * (i % 100), true);
+    Summary s = RunReport.generate(run);
+    TargetSummary ref = s.target("reference").orElseThrow();
+    assertThat(ref.ttftUs().count()).isEqualTo(200);
+    assertThat(ref.ttftUs().max()).isEqualTo(1099); // (4000 + 396) / 4
+    assertThat(ref.itlUs().count()).isEqualTo(1600);
+    assertThat(ref.itlUs().p99()).isEqualTo(20);
+    assertThat(ref.tpotUs().p50()).isEqualTo(25);
+    assertThat(Files.readString(run.resolve("report.md")))
+        .contains("## LLM timings")
+        .contains("| reference | TTFT | 200 |");
+    assertThat(Files.readString(run.resolve("report.html"))).contains("<h2>LLM timings</h2>");
+  }
+
+  @Test
+  void absentWithoutTheTags() throws IOException {
+    Path run = SyntheticRun.write(tmp.resolve("plain"), "plain", 1, (t, trial, i) -> 1000);
+    Summary s = RunReport.summarize(List.of(run));
+    assertThat(s.target("direct").orElseThrow().ttftUs()).isNull();
+    RunReport.write(s, run);
+    assertThat(Files.readString(run.resolve("report.md"))).doesNotContain("LLM timings");
+  }
+}
