@@ -1,0 +1,33 @@
+package dev.kumaforge.load.engine.internal;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/** Native epoll when available (precise timers), NIO otherwise. */
+public final class Transport {
+  private Transport() {}
+
+  /** Whether the native epoll transport is used. */
+  public static boolean epoll() {
+    return Epoll.isAvailable();
+  }
+
+  /** A group of {@code threads} event loops with daemon threads named {@code name}. */
+  public static EventLoopGroup group(int threads, String name) {
+    IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+  }
+
+  /** The client socket channel class matching {@link #group}. */
+  public static Class<? extends SocketChannel> channelClass() {
+    return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+}

@@ -1,0 +1,2 @@
+/** Load scenarios and the load engines that drive them against targets. */
+package dev.kumaforge.load;

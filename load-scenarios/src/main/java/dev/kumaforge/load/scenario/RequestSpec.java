@@ -1,0 +1,89 @@
+package dev.kumaforge.load.scenario;
+
+import dev.kumaforge.common.config.Validatable;
+import dev.kumaforge.common.config.Validator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * An HTTP request the engine sends: the single {@code workload.request}, or one entry of the
+ * weighted mix {@code workload.requests}.
+ *
+ * @param name for a mix entry: its unique name (required there)
+ * @param weight for a mix entry: relative share of the sends (default 1)
+ * @param method HTTP method (default {@code GET})
+ * @param path request path starting with {@code /}, appended to the target's base URL (default
+ *     {@code /})
+ * @param headers extra request headers (name -> value); {@code host} and {@code content-length} are
+ *     set by the engine
+ * @param body request body as text (UTF-8), or none
+ */
+public record RequestSpec(
+    String name,
+    Double weight,
+    String method,
+    String path,
+    Map<String, String> headers,
+    String body)
+    implements Validatable {
+  private static final Pattern TOKEN = Pattern.compile("^[A-Z]+$");
+  private static final Pattern HEADER = Pattern.compile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$");
+
+  public RequestSpec {
+    weight = weight == null ? 1.0 : weight;
+    method = method == null ? "GET" : method;
+    path = path == null ? "/" : path;
+    headers =
+        headers == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
+
+  /** The default request: {@code GET /}. */
+  public static RequestSpec defaults() {
+    return new RequestSpec(null, null, null, null, null, null);
+  }
+
+  /** A single (unnamed) request. */
+  public static RequestSpec of(
+      String method, String path, Map<String, String> headers, String body) {
+    return new RequestSpec(null, null, method, path, headers, body);
+  }
+
+  /** A named, weighted entry of a request mix. */
+  public static RequestSpec weighted(
+      String name, double weight, String method, String path, String body) {
+    return new RequestSpec(name, weight, method, path, null, body);
+  }
+
+  @Override
+  public void validate(Validator v) {
+    v.check(Double.isFinite(weight) && weight > 0, "weight", weight, "> 0");
+    v.check(
+        TOKEN.matcher(method).matches(),
+        "method",
+        method,
+        "an upper-case HTTP method such as GET or POST");
+    v.check(
+        path.startsWith("/") && !path.contains(" "),
+        "path",
+        path,
+        "a path starting with / and without spaces");
+    headers.forEach(
+        (k, val) -> {
+          v.check(HEADER.matcher(k).matches(), "headers", k, "a valid header name");
+          String lower = k.toLowerCase(java.util.Locale.ROOT);
+          v.check(
+              !lower.equals("host") && !lower.equals("content-length"),
+              "headers." + k,
+              k,
+              "not host or content-length (the engine sets them)");
+          v.check(
+              val != null && val.indexOf('\n') < 0 && val.indexOf('\r') < 0,
+              "headers." + k,
+              val,
+              "a single-line value");
+        });
+  }
+}

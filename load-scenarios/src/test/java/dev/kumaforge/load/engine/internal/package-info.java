@@ -1,0 +1,2 @@
+/** Unit tests of the engine internals. */
+package dev.kumaforge.load.engine.internal;

@@ -1,0 +1,2 @@
+/** Tests of the open-loop engine against real servers. */
+package dev.kumaforge.load.engine;

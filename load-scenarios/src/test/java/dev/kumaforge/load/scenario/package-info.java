@@ -1,0 +1,2 @@
+/** Tests of the scenario model and its validation. */
+package dev.kumaforge.load.scenario;

@@ -1,0 +1,2 @@
+/** Test helpers: small real HTTP servers whose latency the tests control. */
+package dev.kumaforge.load.testing;
