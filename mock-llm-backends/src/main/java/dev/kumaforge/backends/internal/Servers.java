@@ -1,0 +1,64 @@
+package dev.kumaforge.backends.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+
+/** Netty plumbing: the event loop group (epoll when available, NIO otherwise) and bind. */
+public final class Servers {
+  private Servers() {}
+
+  /** Whether native epoll is used. */
+  public static boolean epoll() {
+    return Epoll.isAvailable();
+  }
+
+  /** A new event loop group with {@code threads} threads. */
+  public static EventLoopGroup newGroup(int threads) {
+    IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory("forge-backends", true), factory);
+  }
+
+  /** Binds {@code provider} on its configured host and port; returns the bound server channel. */
+  public static Channel bind(EventLoopGroup group, ProviderRuntime provider)
+      throws InterruptedException {
+    Class<? extends ServerChannel> type =
+        epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    int maxBody = (int) provider.config().maxBodySize().bytes();
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(type)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new ProviderAggregator(maxBody, provider.config().style()))
+                        .addLast(new ProviderHandler(provider));
+                  }
+                });
+    InetSocketAddress address =
+        new InetSocketAddress(provider.config().host(), provider.config().port());
+    return b.bind(address).sync().channel();
+  }
+}

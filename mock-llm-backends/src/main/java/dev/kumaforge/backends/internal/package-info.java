@@ -1,0 +1,2 @@
+/** Netty server, wire formats, timing, ledger and fault machinery behind {@code MockBackends}. */
+package dev.kumaforge.backends.internal;
