@@ -450,6 +450,8 @@ public final class SummaryBuilder {
    */
   static String sourceName(Path runDir) {
     String path = runDir.toAbsolutePath().normalize().toString();
-    return path.endsWith(".partial") ? path.substring(0, path.length() - ".partial".length()) : path;
+    return path.endsWith(".partial")
+        ? path.substring(0, path.length() - ".partial".length())
+        : path;
   }
 }

@@ -128,7 +128,7 @@ public final class Tables {
 
   private static void addLlm(
       List<List<String>> rows, String target, String metric, LatencyPercentiles p) {
-    if (p == null) {
+    if (p == null || p.count() == 0) {
       return;
     }
     rows.add(
