@@ -1,0 +1,345 @@
+package dev.kumaforge.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.kumaforge.common.config.ConfigException;
+import dev.kumaforge.common.time.NanoClock;
+import dev.kumaforge.gateway.admin.AdminHandler;
+import dev.kumaforge.gateway.config.GatewayConfig;
+import dev.kumaforge.gateway.config.HostPort;
+import dev.kumaforge.gateway.healthcheck.HealthChecker;
+import dev.kumaforge.gateway.metrics.GatewayMetrics;
+import dev.kumaforge.gateway.proxy.ProxyContext;
+import dev.kumaforge.gateway.proxy.ProxyHandler;
+import dev.kumaforge.gateway.proxy.Snapshot;
+import dev.kumaforge.gateway.upstream.BackendRuntime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * A running reference gateway: a public listener that proxies and an admin listener.
+ *
+ * <pre>{@code
+ * try (Gateway gw = Gateway.start(GatewayConfig.load(file), file)) {
+ *   String url = gw.listeners().get("public"); // http://127.0.0.1:18080
+ * }
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+  /** Classpath resource with the gateway's Pekko settings (not named reference.conf). */
+  public static final String PEKKO_CONFIG = "dev/kumaforge/gateway/pekko.conf";
+
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(15);
+
+  private final ActorSystem system;
+  private final Config pekkoConfig;
+  private final NanoClock clock;
+  private final Path configFile;
+  private final GatewayMetrics metrics;
+  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+  private final Map<String, String> listeners = new LinkedHashMap<>();
+  private volatile boolean draining;
+  private ServerBinding publicBinding;
+  private ServerBinding adminBinding;
+  private boolean closed;
+  private HealthChecker healthChecker;
+  private org.apache.pekko.actor.Cancellable fileWatch;
+
+  private Gateway(
+      ActorSystem system, Config pekkoConfig, NanoClock clock, Path configFile, Snapshot initial) {
+    this.system = system;
+    this.pekkoConfig = pekkoConfig;
+    this.clock = clock;
+    this.configFile = configFile;
+    this.metrics = new GatewayMetrics(() -> snapshot.get().backends().values(), clock);
+    this.snapshot.set(initial);
+    metrics.configVersion(initial.version());
+  }
+
+  /** Loads {@code configFile} and starts a gateway that reloads from it. */
+  public static Gateway start(Path configFile) {
+    return start(GatewayConfig.load(configFile), configFile, NanoClock.system());
+  }
+
+  /** Starts a gateway; {@code POST /reload} without a body is then refused (no file). */
+  public static Gateway start(GatewayConfig config) {
+    return start(config, null, NanoClock.system());
+  }
+
+  /** Starts a gateway whose {@code POST /reload} re-reads {@code configFile}. */
+  public static Gateway start(GatewayConfig config, Path configFile) {
+    return start(config, configFile, NanoClock.system());
+  }
+
+  /** Starts a gateway with an injected clock (rate limits, outlier detection, timeouts). */
+  public static Gateway start(GatewayConfig config, Path configFile, NanoClock clock) {
+    Config pekko = pekkoConfig();
+    Snapshot initial = Snapshot.build(config, pekko, clock, null, 1);
+    ActorSystem system = ActorSystem.create("forge-gateway", pekko);
+    Gateway gw = new Gateway(system, pekko, clock, configFile, initial);
+    try {
+      gw.bind(config);
+      return gw;
+    } catch (RuntimeException e) {
+      gw.terminateSystem();
+      throw e;
+    }
+  }
+
+  /**
+   * The gateway's Pekko settings: system properties ({@code -Dpekko....}) over {@link
+   * #PEKKO_CONFIG} over the class path's application.conf and reference.conf files.
+   */
+  public static Config pekkoConfig() {
+    ClassLoader cl = Gateway.class.getClassLoader();
+    return ConfigFactory.systemProperties()
+        .withFallback(ConfigFactory.parseResources(cl, PEKKO_CONFIG))
+        .withFallback(ConfigFactory.load(cl))
+        .resolve();
+  }
+
+  private void bind(GatewayConfig config) {
+    Http http = Http.get(system);
+    Materializer mat = Materializer.matFromSystem(system);
+    ProxyContext ctx =
+        new ProxyContext(
+            system,
+            http,
+            mat,
+            system.dispatcher(),
+            clock,
+            metrics,
+            Logging.getLogger(system, "dev.kumaforge.gateway.upstream"),
+            config.accessLog().enabled());
+    ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx);
+    AdminHandler admin =
+        new AdminHandler(
+            snapshot::get, metrics, () -> !draining, this::reloadText, mat, system.dispatcher());
+    HostPort pub = config.listeners().get(GatewayConfig.PUBLIC).hostPort();
+    HostPort adm = config.listeners().get(GatewayConfig.ADMIN).hostPort();
+    publicBinding = await(http.newServerAt(pub.host(), pub.port()).bind(proxy), "public", pub);
+    listeners.put(GatewayConfig.PUBLIC, url(pub.host(), publicBinding));
+    adminBinding = await(http.newServerAt(adm.host(), adm.port()).bind(admin), "admin", adm);
+    listeners.put(GatewayConfig.ADMIN, url(adm.host(), adminBinding));
+    healthChecker = startHealthChecks(snapshot.get());
+    if (configFile != null && config.reload().watchFile()) {
+      watchConfigFile(config.reload().pollInterval());
+    }
+  }
+
+  /** Polls the config file's size and modification time; a change triggers a reload. */
+  private void watchConfigFile(Duration interval) {
+    long[] last = fileStamp();
+    fileWatch =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                interval,
+                interval,
+                () -> {
+                  long[] now = fileStamp();
+                  if (now[0] != last[0] || now[1] != last[1]) {
+                    last[0] = now[0];
+                    last[1] = now[1];
+                    try {
+                      reloadText(null);
+                    } catch (ConfigException e) {
+                      system.log().warning("config file change rejected: {}", e.getMessage());
+                    }
+                  }
+                },
+                system.dispatcher());
+  }
+
+  private long[] fileStamp() {
+    try {
+      return new long[] {
+        java.nio.file.Files.getLastModifiedTime(configFile).toMillis(),
+        java.nio.file.Files.size(configFile)
+      };
+    } catch (java.io.IOException e) {
+      return new long[] {-1, -1};
+    }
+  }
+
+  private HealthChecker startHealthChecks(Snapshot s) {
+    return HealthChecker.start(
+        s.backends().values(),
+        system,
+        Materializer.matFromSystem(system),
+        Logging.getLogger(system, "dev.kumaforge.gateway.healthcheck"),
+        metrics,
+        clock);
+  }
+
+  private static ServerBinding await(
+      java.util.concurrent.CompletionStage<ServerBinding> stage, String name, HostPort address) {
+    try {
+      return stage.toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding listener " + name, e);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "cannot bind listener " + name + " to " + address + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private static String url(String host, ServerBinding binding) {
+    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    if ("0.0.0.0".equals(host)) {
+      h = "127.0.0.1";
+    }
+    return "http://" + h + ":" + binding.localAddress().getPort();
+  }
+
+  /** Listener name ({@code public}, {@code admin}) to {@code http://host:port}. */
+  public Map<String, String> listeners() {
+    return Collections.unmodifiableMap(listeners);
+  }
+
+  /** The active config snapshot. */
+  public Snapshot snapshot() {
+    return snapshot.get();
+  }
+
+  /** The gateway's metrics. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Validates and activates {@code config} atomically; listeners are bound at start only and keep
+   * their addresses.
+   */
+  public synchronized Snapshot reload(GatewayConfig config) {
+    Snapshot old = snapshot.get();
+    Snapshot next;
+    try {
+      next = Snapshot.build(config, pekkoConfig, clock, old, old.version() + 1);
+    } catch (RuntimeException e) {
+      metrics.reload("rejected");
+      throw new ConfigException("reload", "", "cannot activate the config: " + e.getMessage());
+    }
+    snapshot.set(next);
+    HealthChecker oldChecks = healthChecker;
+    healthChecker = startHealthChecks(next);
+    if (oldChecks != null) {
+      oldChecks.close();
+    }
+    retire(old);
+    metrics.reload("success");
+    metrics.configVersion(next.version());
+    return next;
+  }
+
+  /**
+   * Closes the request queues of a replaced snapshot once its requests can no longer be running
+   * (the longest request timeout, plus 5 s).
+   */
+  private void retire(Snapshot old) {
+    long delay =
+        old.backends().values().stream()
+                .mapToLong(b -> b.config().timeouts().http().requestTimeout().toMillis())
+                .max()
+                .orElse(0)
+            + 5_000;
+    system
+        .scheduler()
+        .scheduleOnce(
+            Duration.ofMillis(delay),
+            () -> old.backends().values().forEach(BackendRuntime::close),
+            system.dispatcher());
+  }
+
+  /** Reloads from YAML text, or from the config file when {@code yaml} is null. */
+  public Snapshot reloadText(String yaml) {
+    GatewayConfig config;
+    try {
+      if (yaml != null) {
+        config = GatewayConfig.parse(yaml, "POST /reload body");
+      } else if (configFile != null) {
+        config = GatewayConfig.load(configFile);
+      } else {
+        throw new ConfigException(
+            "reload", "", "the gateway was started without a config file; POST the YAML instead");
+      }
+    } catch (ConfigException e) {
+      metrics.reload("rejected");
+      throw e;
+    }
+    return reload(config);
+  }
+
+  /**
+   * Stops gracefully: /ready turns 503, the public listener stops accepting and in-flight requests
+   * get {@code shutdown.drainTimeout} to finish, then everything stops.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    draining = true;
+    if (healthChecker != null) {
+      healthChecker.close();
+    }
+    if (fileWatch != null) {
+      fileWatch.cancel();
+    }
+    Duration drain = snapshot.get().config().shutdown().drainTimeout();
+    try {
+      if (publicBinding != null) {
+        publicBinding
+            .terminate(drain)
+            .toCompletableFuture()
+            .get(drain.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      }
+      if (adminBinding != null) {
+        adminBinding
+            .terminate(Duration.ofSeconds(1))
+            .toCompletableFuture()
+            .get(6, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      system.log().warning("gateway shutdown: draining did not finish: {}", e.toString());
+    }
+    try {
+      // Upstream connections still waiting (for example after a timeout) are simply dropped.
+      Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      system.log().debug("connection pools still closing: {}", e.toString());
+    } finally {
+      terminateSystem();
+    }
+  }
+
+  private void terminateSystem() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the JVM may still exit; nothing else to release
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The admin listener: readiness, liveness, metrics, config and reload. */
+package dev.kumaforge.gateway.admin;

@@ -1,0 +1,2 @@
+/** MeshCircuitBreaker: connection limits and outlier detection. */
+package dev.kumaforge.gateway.circuitbreaker;

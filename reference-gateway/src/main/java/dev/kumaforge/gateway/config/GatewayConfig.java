@@ -1,0 +1,238 @@
+package dev.kumaforge.gateway.config;
+
+import dev.kumaforge.common.config.Validatable;
+import dev.kumaforge.common.config.Validator;
+import dev.kumaforge.common.config.YamlConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole reference gateway configuration, one immutable snapshot; every key is documented in
+ * {@code reference.yaml}.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfig.load(Path.of("examples/quickstart.yaml"));
+ * }</pre>
+ *
+ * @param listeners {@code public} and {@code admin} listeners
+ * @param backends upstream backends
+ * @param routes MeshHTTPRoute-style routes
+ * @param shutdown graceful shutdown settings
+ * @param accessLog optional JSON access log
+ * @param tracing request id and W3C trace context headers
+ * @param reload config file watching
+ */
+public record GatewayConfig(
+    Map<String, Listener> listeners,
+    List<Backend> backends,
+    List<Route> routes,
+    Shutdown shutdown,
+    AccessLog accessLog,
+    Tracing tracing,
+    Reload reload)
+    implements Validatable {
+
+  /** Name of the public listener. */
+  public static final String PUBLIC = "public";
+
+  /** Name of the admin listener. */
+  public static final String ADMIN = "admin";
+
+  public GatewayConfig {
+    listeners =
+        listeners == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(listeners));
+    backends = immutable(backends);
+    routes = immutable(routes);
+    shutdown = shutdown == null ? new Shutdown(null) : shutdown;
+    accessLog = accessLog == null ? new AccessLog(null) : accessLog;
+    tracing = tracing == null ? new Tracing(null, null) : tracing;
+    reload = reload == null ? new Reload(null, null) : reload;
+  }
+
+  /** Loads and validates {@code file}; throws a ConfigException listing every error. */
+  public static GatewayConfig load(Path file) {
+    return YamlConfig.load(file, GatewayConfig.class);
+  }
+
+  /** Parses and validates YAML {@code text}; {@code source} names it in errors. */
+  public static GatewayConfig parse(String text, String source) {
+    return YamlConfig.parse(text, source, GatewayConfig.class);
+  }
+
+  /** The backend named {@code name}, or null. */
+  public Backend backend(String name) {
+    for (Backend b : backends) {
+      if (b.name().equals(name)) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** This config with different listener addresses (the rest unchanged). */
+  public GatewayConfig withListeners(Map<String, Listener> newListeners) {
+    return new GatewayConfig(newListeners, backends, routes, shutdown, accessLog, tracing, reload);
+  }
+
+  @Override
+  public void validate(Validator v) {
+    Validator lv = v.at("listeners");
+    for (String name : listeners.keySet()) {
+      lv.check(
+          PUBLIC.equals(name) || ADMIN.equals(name),
+          name,
+          "unknown listener",
+          "one of [public, admin]");
+    }
+    for (String name : List.of(PUBLIC, ADMIN)) {
+      Listener l = listeners.get(name);
+      if (lv.required(l, name)) {
+        l.validate(lv.at(name));
+      }
+    }
+    if (v.check(!backends.isEmpty(), "backends", "[]", "at least one backend")) {
+      Set<String> names = new HashSet<>();
+      v.each(
+          "backends",
+          backends,
+          (bv, b) -> {
+            b.validate(bv);
+            if (b.name() != null) {
+              bv.check(names.add(b.name()), "name", b.name(), "a unique backend name");
+            }
+          });
+    }
+    if (v.check(!routes.isEmpty(), "routes", "[]", "at least one route")) {
+      Set<String> names = new HashSet<>();
+      v.each(
+          "routes",
+          routes,
+          (rv, r) -> {
+            r.validate(rv);
+            if (r.name() != null) {
+              rv.check(names.add(r.name()), "name", r.name(), "a unique route name");
+            }
+            rv.each(
+                "filters",
+                r.filters(),
+                (fv, f) -> {
+                  if (f.requestMirror() != null
+                      && f.requestMirror().backendRef() != null
+                      && f.requestMirror().backendRef().name() != null) {
+                    String name = f.requestMirror().backendRef().name();
+                    fv.check(
+                        backend(name) != null,
+                        "requestMirror.backendRef.name",
+                        "'" + name + "'",
+                        "the name of a backend in backends[]");
+                  }
+                });
+            rv.each(
+                "backendRefs",
+                r.backendRefs(),
+                (bv, ref) -> {
+                  if (ref.name() != null) {
+                    bv.check(
+                        backend(ref.name()) != null,
+                        "name",
+                        "'" + ref.name() + "'",
+                        "the name of a backend in backends[]");
+                  }
+                });
+          });
+    }
+    shutdown.validate(v.at("shutdown"));
+    positive(v.at("reload"), reload.pollInterval(), "pollInterval");
+  }
+
+  static <T> List<T> immutable(List<T> list) {
+    return list == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(list));
+  }
+
+  static void positive(Validator v, Duration d, String key) {
+    if (d != null) {
+      v.check(!d.isNegative() && !d.isZero(), key, d, "a duration > 0");
+    }
+  }
+
+  /**
+   * One listener.
+   *
+   * @param address {@code host:port} to bind; port 0 picks a free port
+   */
+  public record Listener(String address) implements Validatable {
+    @Override
+    public void validate(Validator v) {
+      if (v.required(address, "address")) {
+        v.check(HostPort.isValid(address), "address", "'" + address + "'", HostPort.EXPECTED);
+      }
+    }
+
+    /** The parsed address. */
+    public HostPort hostPort() {
+      return HostPort.parse(address);
+    }
+  }
+
+  /**
+   * Graceful shutdown settings.
+   *
+   * @param drainTimeout how long in-flight requests may take to finish after unbinding (default
+   *     10s)
+   */
+  public record Shutdown(Duration drainTimeout) {
+    public Shutdown {
+      drainTimeout = drainTimeout == null ? Duration.ofSeconds(10) : drainTimeout;
+    }
+
+    void validate(Validator v) {
+      positive(v, drainTimeout, "drainTimeout");
+    }
+  }
+
+  /**
+   * Config file watching (read at start only): when the file changes it is reloaded as by {@code
+   * POST /reload}.
+   *
+   * @param watchFile default false
+   * @param pollInterval how often the file's size and modification time are checked, default 1s
+   */
+  public record Reload(Boolean watchFile, Duration pollInterval) {
+    public Reload {
+      watchFile = watchFile != null && watchFile;
+      pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
+    }
+  }
+
+  /**
+   * Request id and trace context headers sent upstream.
+   *
+   * @param requestId keep the client's {@code x-request-id} or create one, default true
+   * @param traceparent propagate W3C {@code traceparent} with a new span id, or create one, default
+   *     true
+   */
+  public record Tracing(Boolean requestId, Boolean traceparent) {
+    public Tracing {
+      requestId = requestId == null || requestId;
+      traceparent = traceparent == null || traceparent;
+    }
+  }
+
+  /**
+   * The optional access log, one JSON object per request on standard output.
+   *
+   * @param enabled default false
+   */
+  public record AccessLog(Boolean enabled) {
+    public AccessLog {
+      enabled = enabled != null && enabled;
+    }
+  }
+}

@@ -1,0 +1,409 @@
+package dev.kumaforge.gateway.config;
+
+import dev.kumaforge.common.config.Validatable;
+import dev.kumaforge.common.config.Validator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A MeshHTTPRoute-style route: any of its matches selects it, its backendRefs receive the traffic.
+ *
+ * @param name unique route name (a metric label)
+ * @param matches alternatives; an empty list matches every request
+ * @param backendRefs weighted backends
+ * @param rateLimit MeshRateLimit (local) for this route
+ * @param hostnames Host header values this route serves (exact, or {@code *.example.com}); empty:
+ *     any host
+ * @param filters request/response header modifiers, URL rewrite, redirect
+ */
+public record Route(
+    String name,
+    List<Match> matches,
+    List<BackendRef> backendRefs,
+    MeshRateLimit rateLimit,
+    List<String> hostnames,
+    List<Filter> filters)
+    implements Validatable {
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  public Route {
+    matches = GatewayConfig.immutable(matches);
+    backendRefs = GatewayConfig.immutable(backendRefs);
+    hostnames = GatewayConfig.immutable(hostnames);
+    filters = GatewayConfig.immutable(filters);
+  }
+
+  @Override
+  public void validate(Validator v) {
+    if (v.required(name, "name")) {
+      v.check(name.matches("[A-Za-z0-9_.-]+"), "name", "'" + name + "'", "letters, digits, _ . -");
+    }
+    v.each("matches", matches, (mv, m) -> m.validate(mv));
+    v.each(
+        "hostnames",
+        hostnames,
+        (hv, h) ->
+            hv.check(
+                h.matches("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?"),
+                "",
+                "'" + h + "'",
+                "a host name such as api.example.com or *.example.com"));
+    v.each("filters", filters, (fv, f) -> f.validate(fv));
+    boolean redirect =
+        filters.stream().anyMatch(f -> f != null && f.type() == FilterType.RequestRedirect);
+    if (redirect) {
+      return;
+    }
+    if (v.check(!backendRefs.isEmpty(), "backendRefs", "[]", "at least one backendRef")) {
+      v.each(
+          "backendRefs",
+          backendRefs,
+          (bv, b) -> {
+            bv.required(b.name(), "name");
+            bv.check(b.weight() >= 0, "weight", b.weight(), ">= 0");
+          });
+      v.check(
+          backendRefs.stream().anyMatch(b -> b != null && b.weight() > 0),
+          "backendRefs",
+          "all weights 0",
+          "at least one backendRef with weight > 0");
+    }
+    if (rateLimit != null) {
+      rateLimit.validate(v.at("rateLimit"));
+    }
+  }
+
+  /** Path match kinds, as in MeshHTTPRoute. */
+  public enum PathType {
+    Exact,
+    PathPrefix,
+    RegularExpression
+  }
+
+  /** Header and query match kinds, as in MeshHTTPRoute. */
+  public enum ValueType {
+    Exact,
+    Present,
+    RegularExpression,
+    Absent,
+    Prefix
+  }
+
+  /**
+   * One match: every given condition must hold.
+   *
+   * @param path path condition
+   * @param method HTTP method (upper case)
+   * @param headers header conditions (names are case-insensitive)
+   * @param queryParams query parameter conditions
+   */
+  public record Match(
+      PathMatch path, String method, List<ValueMatch> headers, List<ValueMatch> queryParams) {
+    public Match {
+      headers = GatewayConfig.immutable(headers);
+      queryParams = GatewayConfig.immutable(queryParams);
+    }
+
+    void validate(Validator v) {
+      if (path != null) {
+        Validator pv = v.at("path");
+        if (pv.required(path.type(), "type") && pv.required(path.value(), "value")) {
+          if (path.type() == PathType.RegularExpression) {
+            checkRegex(pv, path.value());
+          } else {
+            pv.check(path.value().startsWith("/"), "value", "'" + path.value() + "'", "/...");
+          }
+        }
+      }
+      if (method != null) {
+        v.check(
+            METHODS.contains(method),
+            "method",
+            "'" + method + "'",
+            "one of " + new java.util.TreeSet<>(METHODS));
+      }
+      v.each("headers", headers, (hv, h) -> h.validate(hv));
+      v.each("queryParams", queryParams, (qv, q) -> q.validate(qv));
+    }
+  }
+
+  /**
+   * A path condition.
+   *
+   * @param type Exact, PathPrefix (whole segments: /v1 matches /v1 and /v1/x, not /v1x) or
+   *     RegularExpression (whole path)
+   * @param value the path, prefix or regex
+   */
+  public record PathMatch(PathType type, String value) {}
+
+  /**
+   * A header or query parameter condition.
+   *
+   * @param type Exact (default), Present, Absent, Prefix or RegularExpression
+   * @param name header or parameter name
+   * @param value expected value (not for Present and Absent)
+   */
+  public record ValueMatch(ValueType type, String name, String value) {
+    public ValueMatch {
+      type = type == null ? ValueType.Exact : type;
+    }
+
+    void validate(Validator v) {
+      v.required(name, "name");
+      if (type != ValueType.Present && type != ValueType.Absent && v.required(value, "value")) {
+        if (type == ValueType.RegularExpression) {
+          checkRegex(v, value);
+        }
+      }
+    }
+
+    /** The name in lower case. */
+    public String lowerName() {
+      return name.toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * A weighted reference to a backend.
+   *
+   * @param name backend name
+   * @param weight share of traffic, default 1
+   */
+  public record BackendRef(String name, Integer weight) {
+    public BackendRef {
+      weight = weight == null ? 1 : weight;
+    }
+  }
+
+  /** What a local rate limit bucket is keyed by. */
+  public enum RateLimitKey {
+    Route,
+    ClientIp,
+    Header
+  }
+
+  /**
+   * MeshRateLimit local HTTP limit: a token bucket refilled with {@code num} tokens every {@code
+   * interval}.
+   *
+   * @param num tokens per interval
+   * @param interval refill interval, default 1s
+   * @param burst bucket capacity, default num
+   * @param key Route (default, one bucket), ClientIp or Header (one bucket per value)
+   * @param header header name for key Header
+   */
+  public record MeshRateLimit(
+      Integer num, Duration interval, Integer burst, RateLimitKey key, String header) {
+    public MeshRateLimit {
+      interval = interval == null ? Duration.ofSeconds(1) : interval;
+      burst = burst == null ? num : burst;
+      key = key == null ? RateLimitKey.Route : key;
+    }
+
+    void validate(Validator v) {
+      if (v.required(num, "num")) {
+        v.check(num >= 1, "num", num, ">= 1");
+        v.check(burst != null && burst >= 1, "burst", burst, ">= 1");
+      }
+      GatewayConfig.positive(v, interval, "interval");
+      if (key == RateLimitKey.Header) {
+        v.required(header, "header");
+      }
+    }
+  }
+
+  /** Filter kinds, as in MeshHTTPRoute. */
+  public enum FilterType {
+    RequestHeaderModifier,
+    ResponseHeaderModifier,
+    URLRewrite,
+    RequestRedirect,
+    RequestMirror
+  }
+
+  /**
+   * A MeshHTTPRoute filter; the key named after the type holds its settings.
+   *
+   * @param type the filter kind
+   * @param requestHeaderModifier for RequestHeaderModifier
+   * @param responseHeaderModifier for ResponseHeaderModifier
+   * @param urlRewrite for URLRewrite
+   * @param requestRedirect for RequestRedirect (the route then has no backendRefs)
+   * @param requestMirror for RequestMirror
+   */
+  public record Filter(
+      FilterType type,
+      HeaderModifier requestHeaderModifier,
+      HeaderModifier responseHeaderModifier,
+      UrlRewrite urlRewrite,
+      Redirect requestRedirect,
+      Mirror requestMirror) {
+    void validate(Validator v) {
+      if (!v.required(type, "type")) {
+        return;
+      }
+      switch (type) {
+        case RequestHeaderModifier -> {
+          if (v.required(requestHeaderModifier, "requestHeaderModifier")) {
+            requestHeaderModifier.validate(v.at("requestHeaderModifier"));
+          }
+        }
+        case ResponseHeaderModifier -> {
+          if (v.required(responseHeaderModifier, "responseHeaderModifier")) {
+            responseHeaderModifier.validate(v.at("responseHeaderModifier"));
+          }
+        }
+        case URLRewrite -> {
+          if (v.required(urlRewrite, "urlRewrite")
+              && v.required(urlRewrite.path(), "urlRewrite.path")) {
+            Validator pv = v.at("urlRewrite.path");
+            PathRewrite p = urlRewrite.path();
+            if (pv.required(p.type(), "type")) {
+              String value =
+                  p.type() == RewriteType.ReplacePrefixMatch
+                      ? p.replacePrefixMatch()
+                      : p.replaceFullPath();
+              String key =
+                  p.type() == RewriteType.ReplacePrefixMatch
+                      ? "replacePrefixMatch"
+                      : "replaceFullPath";
+              if (pv.required(value, key)) {
+                pv.check(value.startsWith("/"), key, "'" + value + "'", "/...");
+              }
+            }
+          }
+        }
+        case RequestMirror -> {
+          if (v.required(requestMirror, "requestMirror")
+              && v.required(requestMirror.backendRef(), "requestMirror.backendRef")) {
+            v.required(requestMirror.backendRef().name(), "requestMirror.backendRef.name");
+            double pct = requestMirror.percentage();
+            v.check(pct >= 0 && pct <= 100, "requestMirror.percentage", pct, "0 to 100");
+          }
+        }
+        case RequestRedirect -> {
+          if (v.required(requestRedirect, "requestRedirect")) {
+            Integer code = requestRedirect.statusCode();
+            v.check(
+                code == null
+                    || code == 301
+                    || code == 302
+                    || code == 303
+                    || code == 307
+                    || code == 308,
+                "requestRedirect.statusCode",
+                code,
+                "one of 301, 302, 303, 307, 308");
+            String scheme = requestRedirect.scheme();
+            v.check(
+                scheme == null || scheme.equals("http") || scheme.equals("https"),
+                "requestRedirect.scheme",
+                "'" + scheme + "'",
+                "http or https");
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Request mirroring: a copy of a share of the requests (with bodies held in memory) goes to
+   * another backend; its responses are discarded.
+   *
+   * @param backendRef the mirror backend
+   * @param percentage share of requests mirrored, default 100
+   */
+  public record Mirror(BackendRef backendRef, Double percentage) {
+    public Mirror {
+      percentage = percentage == null ? 100.0 : percentage;
+    }
+  }
+
+  /**
+   * Header changes: {@code set} replaces, {@code add} appends, {@code remove} deletes by name.
+   *
+   * @param set headers to set
+   * @param add headers to add
+   * @param remove header names to remove
+   */
+  public record HeaderModifier(List<Header> set, List<Header> add, List<String> remove) {
+    public HeaderModifier {
+      set = GatewayConfig.immutable(set);
+      add = GatewayConfig.immutable(add);
+      remove = GatewayConfig.immutable(remove);
+    }
+
+    void validate(Validator v) {
+      v.each("set", set, (hv, h) -> h.validate(hv));
+      v.each("add", add, (hv, h) -> h.validate(hv));
+      v.each("remove", remove, (rv, r) -> rv.check(!r.isBlank(), "", "''", "a header name"));
+    }
+  }
+
+  /**
+   * A header name and value.
+   *
+   * @param name header name
+   * @param value header value
+   */
+  public record Header(String name, String value) {
+    void validate(Validator v) {
+      if (v.required(name, "name")) {
+        v.check(
+            name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+"), "name", "'" + name + "'", "a header name");
+      }
+      v.required(value, "value");
+    }
+  }
+
+  /** Path rewrite kinds. */
+  public enum RewriteType {
+    ReplacePrefixMatch,
+    ReplaceFullPath
+  }
+
+  /**
+   * URL rewrite.
+   *
+   * @param hostname new Host header, optional
+   * @param path path rewrite, required
+   */
+  public record UrlRewrite(String hostname, PathRewrite path) {}
+
+  /**
+   * Path rewrite: the matched PathPrefix replaced, or the whole path.
+   *
+   * @param type ReplacePrefixMatch or ReplaceFullPath
+   * @param replacePrefixMatch new prefix
+   * @param replaceFullPath new path
+   */
+  public record PathRewrite(RewriteType type, String replacePrefixMatch, String replaceFullPath) {}
+
+  /**
+   * Redirect answered by the gateway itself.
+   *
+   * @param scheme http or https, default: the request's
+   * @param hostname default: the request's host
+   * @param port default: the request's port
+   * @param path new path, default: the request's
+   * @param statusCode 301, 302 (default), 303, 307 or 308
+   */
+  public record Redirect(
+      String scheme, String hostname, Integer port, String path, Integer statusCode) {}
+
+  static void checkRegex(Validator v, String regex) {
+    try {
+      Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      v.error(
+          "value",
+          "'" + regex + "' (expected: a valid regular expression: " + e.getDescription() + ")");
+    }
+  }
+}

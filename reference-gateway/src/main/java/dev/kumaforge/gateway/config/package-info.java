@@ -1,0 +1,2 @@
+/** Gateway configuration: immutable records bound from YAML with Kuma's policy vocabulary. */
+package dev.kumaforge.gateway.config;

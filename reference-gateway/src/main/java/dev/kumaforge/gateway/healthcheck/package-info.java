@@ -1,0 +1,2 @@
+/** MeshHealthCheck: active HTTP health checks of upstream endpoints. */
+package dev.kumaforge.gateway.healthcheck;

@@ -1,0 +1,2 @@
+/** Helpers for the gateway's own packages only. */
+package dev.kumaforge.gateway.internal;

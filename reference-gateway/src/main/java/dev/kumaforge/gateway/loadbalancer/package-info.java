@@ -1,0 +1,2 @@
+/** Load balancers that pick an upstream endpoint. */
+package dev.kumaforge.gateway.loadbalancer;

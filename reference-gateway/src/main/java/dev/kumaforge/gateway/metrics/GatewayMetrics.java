@@ -1,0 +1,224 @@
+package dev.kumaforge.gateway.metrics;
+
+import dev.kumaforge.common.time.NanoClock;
+import dev.kumaforge.gateway.upstream.BackendRuntime;
+import dev.kumaforge.gateway.upstream.Endpoint;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** The gateway's Prometheus metrics, in a registry of its own. */
+public final class GatewayMetrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter requests;
+  private final Histogram latency;
+  private final Counter upstreamFailures;
+  private final Counter retries;
+  private final Counter retriesRefused;
+  private final Counter ejections;
+  private final Counter rateLimited;
+  private final Counter reloads;
+  private final Counter mirrored;
+  private final Gauge configVersion;
+  private final Gauge endpointHealthy;
+  private final ConcurrentHashMap<String, CounterDataPoint> requestPoints =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DistributionDataPoint> latencyPoints =
+      new ConcurrentHashMap<>();
+
+  /** Metrics without live backend gauges (for tests of single components). */
+  public GatewayMetrics() {
+    this(java.util.List::of, NanoClock.system());
+  }
+
+  /**
+   * Metrics with gauges read from the active snapshot at scrape time: requests and retries in
+   * flight per backend, endpoints ejected by outlier detection and endpoints failing health checks.
+   */
+  public GatewayMetrics(Supplier<Collection<BackendRuntime>> backends, NanoClock clock) {
+    GaugeWithCallback.builder()
+        .name("gateway_backend_requests_active")
+        .help("Requests in flight per backend (circuit breaker maxRequests)")
+        .labelNames("backend")
+        .callback(
+            cb -> {
+              backends.get().forEach(b -> cb.call(b.activeRequests().get(), b.name()));
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("gateway_backend_retries_active")
+        .help("Retries in flight per backend (maxRetries, retry budget)")
+        .labelNames("backend")
+        .callback(
+            cb -> {
+              backends.get().forEach(b -> cb.call(b.activeRetries().get(), b.name()));
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("gateway_backend_endpoints_unavailable")
+        .help("Endpoints out of balancing per backend (ejected or failing health checks)")
+        .labelNames("backend")
+        .callback(
+            cb -> {
+              long now = clock.nanoTime();
+              for (BackendRuntime b : backends.get()) {
+                int n = 0;
+                for (Endpoint e : b.endpoints()) {
+                  if (!e.health().available(now)) {
+                    n++;
+                  }
+                }
+                cb.call(n, b.name());
+              }
+            })
+        .register(registry);
+    requests =
+        Counter.builder()
+            .name("gateway_requests_total")
+            .help("Requests answered, by route and status")
+            .labelNames("route", "status")
+            .register(registry);
+    latency =
+        Histogram.builder()
+            .name("gateway_request_duration_seconds")
+            .help("Time from request received to response headers sent, by route")
+            .labelNames("route")
+            .classicOnly()
+            .classicUpperBounds(
+                0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+            .register(registry);
+    upstreamFailures =
+        Counter.builder()
+            .name("gateway_upstream_failures_total")
+            .help("Upstream failures by backend and kind (the UpstreamFailure label)")
+            .labelNames("backend", "kind")
+            .register(registry);
+    retries =
+        Counter.builder()
+            .name("gateway_retries_total")
+            .help("Retries sent, by backend")
+            .labelNames("backend")
+            .register(registry);
+    retriesRefused =
+        Counter.builder()
+            .name("gateway_retries_refused_total")
+            .help("Retries not sent because the retry budget or maxRetries was exhausted")
+            .labelNames("backend")
+            .register(registry);
+    ejections =
+        Counter.builder()
+            .name("gateway_outlier_ejections_total")
+            .help("Endpoint ejections by outlier detection")
+            .labelNames("backend", "endpoint")
+            .register(registry);
+    rateLimited =
+        Counter.builder()
+            .name("gateway_rate_limited_total")
+            .help("Requests refused by a local rate limit, by route")
+            .labelNames("route")
+            .register(registry);
+    mirrored =
+        Counter.builder()
+            .name("gateway_mirrored_requests_total")
+            .help("Mirrored request copies by mirror backend and result (ok, failed)")
+            .labelNames("backend", "result")
+            .register(registry);
+    reloads =
+        Counter.builder()
+            .name("gateway_config_reloads_total")
+            .help("Config reloads by result (success, rejected)")
+            .labelNames("result")
+            .register(registry);
+    endpointHealthy =
+        Gauge.builder()
+            .name("gateway_endpoint_healthy")
+            .help("1 when active health checks pass for the endpoint, 0 when they fail")
+            .labelNames("backend", "endpoint")
+            .register(registry);
+    configVersion =
+        Gauge.builder()
+            .name("gateway_config_version")
+            .help("Version of the active config snapshot (1 at start, +1 per reload)")
+            .register(registry);
+  }
+
+  /** Counts a response and its latency. */
+  public void request(String route, int status, long nanos) {
+    String key = route + '\u0000' + status;
+    CounterDataPoint p = requestPoints.get(key);
+    if (p == null) {
+      p = requestPoints.computeIfAbsent(key, k -> requests.labelValues(route, status(status)));
+    }
+    p.inc();
+    DistributionDataPoint d = latencyPoints.get(route);
+    if (d == null) {
+      d = latencyPoints.computeIfAbsent(route, r -> latency.labelValues(r));
+    }
+    d.observe(nanos / 1e9);
+  }
+
+  private static String status(int status) {
+    return Integer.toString(status);
+  }
+
+  public void upstreamFailure(String backend, String kind) {
+    upstreamFailures.labelValues(backend, kind).inc();
+  }
+
+  public void retry(String backend) {
+    retries.labelValues(backend).inc();
+  }
+
+  public void retryRefused(String backend) {
+    retriesRefused.labelValues(backend).inc();
+  }
+
+  public void ejection(String backend, String endpoint) {
+    ejections.labelValues(backend, endpoint).inc();
+  }
+
+  public void rateLimited(String route) {
+    rateLimited.labelValues(route).inc();
+  }
+
+  /** Counts a mirrored copy. */
+  public void mirrored(String backend, boolean ok) {
+    mirrored.labelValues(backend, ok ? "ok" : "failed").inc();
+  }
+
+  /** Counts a reload; {@code result} is success or rejected. */
+  public void reload(String result) {
+    reloads.labelValues(result).inc();
+  }
+
+  /** Records an active health check state change. */
+  public void healthChange(String backend, String endpoint, boolean healthy) {
+    endpointHealthy.labelValues(backend, endpoint).set(healthy ? 1 : 0);
+  }
+
+  public void configVersion(long version) {
+    configVersion.set(version);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,2 @@
+/** Prometheus metrics of the gateway. */
+package dev.kumaforge.gateway.metrics;

@@ -1,0 +1,2 @@
+/** The reference API gateway: start, serve, reload and stop. */
+package dev.kumaforge.gateway;

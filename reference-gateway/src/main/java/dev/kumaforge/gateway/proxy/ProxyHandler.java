@@ -1,0 +1,178 @@
+package dev.kumaforge.gateway.proxy;
+
+import dev.kumaforge.gateway.config.GatewayConfig;
+import dev.kumaforge.gateway.internal.ErrorResponses;
+import dev.kumaforge.gateway.internal.Headers;
+import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.routing.Router;
+import dev.kumaforge.gateway.upstream.BackendRuntime;
+import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.UpstreamFailure;
+import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+
+/**
+ * The public listener's handler.
+ *
+ * <pre>
+ * request -> route match (404) -> local rate limit (429) -> redirect filter (3xx)
+ *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent
+ *   -> header modifier, URL rewrite -> weighted backend -> {@link Exchange}: circuit breaker, endpoint,
+ *      timeouts, retries -> streamed response
+ * </pre>
+ */
+public final class ProxyHandler
+    implements org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> {
+  /** Route label for requests no route matched. */
+  public static final String NO_ROUTE = "_none";
+
+  private static final long MAX_MIRROR_BYTES = 1 << 20;
+
+  private final Supplier<Snapshot> snapshot;
+  private final ProxyContext ctx;
+
+  public ProxyHandler(Supplier<Snapshot> snapshot, ProxyContext ctx) {
+    this.snapshot = snapshot;
+    this.ctx = ctx;
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> apply(HttpRequest request) {
+    try {
+      return handle(request);
+    } catch (RuntimeException e) {
+      ctx.log().error(e, "request handling failed");
+      request.discardEntityBytes(ctx.materializer());
+      return CompletableFuture.completedFuture(
+          ErrorResponses.of(500, "internal_error", "the gateway failed: " + e, List.of()));
+    }
+  }
+
+  private CompletionStage<HttpResponse> handle(HttpRequest request) {
+    long start = ctx.clock().nanoTime();
+    Snapshot snap = snapshot.get();
+    Router<RouteRuntime> router = snap.router();
+    int index = router.index(request);
+    if (index < 0) {
+      request.discardEntityBytes(ctx.materializer());
+      HttpResponse r = ErrorResponses.noRoute(request.method().value(), request.getUri().path());
+      ctx.metrics().request(NO_ROUTE, 404, ctx.clock().nanoTime() - start);
+      return CompletableFuture.completedFuture(r);
+    }
+    RouteRuntime route = router.target(index);
+    String clientIp = clientIp(request);
+    LocalRateLimiter limiter = route.rateLimiter();
+    if (limiter != null) {
+      LocalRateLimiter.Refusal refusal = limiter.check(request, clientIp);
+      if (refusal != null) {
+        request.discardEntityBytes(ctx.materializer());
+        ctx.metrics().rateLimited(route.name());
+        UpstreamFailure f = UpstreamFailure.RATE_LIMITED;
+        List<HttpHeader> headers = new ArrayList<>(refusal.headers());
+        headers.add(RawHeader.create("Retry-After", Long.toString(refusal.retryAfterSeconds())));
+        HttpResponse r =
+            ErrorResponses.of(
+                f.status(), f.label(), "local rate limit of route " + route.name(), headers);
+        ctx.metrics().request(route.name(), f.status(), ctx.clock().nanoTime() - start);
+        return CompletableFuture.completedFuture(r);
+      }
+    }
+    RouteFilters filters = route.filters();
+    HttpResponse redirect = filters.redirect(request);
+    if (redirect != null) {
+      request.discardEntityBytes(ctx.materializer());
+      ctx.metrics()
+          .request(route.name(), redirect.status().intValue(), ctx.clock().nanoTime() - start);
+      return CompletableFuture.completedFuture(redirect);
+    }
+    GatewayConfig.Tracing tracing = snap.config().tracing();
+    List<HttpHeader> headers =
+        Headers.forUpstream(
+            request.getHeaders(), clientIp, tracing.requestId(), tracing.traceparent());
+    HttpRequest upstream =
+        filters.isEmpty()
+            ? request.withHeaders(headers)
+            : filters.applyToRequest(request, headers, router.prefix(index));
+    if (route.mirror() != null && !(upstream.entity() instanceof HttpEntity.Strict)) {
+      OptionalLong length = upstream.entity().getContentLengthOption();
+      if (length.isPresent() && length.getAsLong() <= MAX_MIRROR_BYTES) {
+        // the body is read into memory first so both copies can be sent
+        long timeoutMs = route.pickBackend().config().timeouts().http().requestTimeout().toMillis();
+        HttpRequest streamed = upstream;
+        return upstream
+            .entity()
+            .toStrict(timeoutMs, ctx.materializer())
+            .handleAsync(
+                (strict, err) ->
+                    err == null
+                        ? forward(route, streamed.withEntity(strict), start)
+                        : CompletableFuture.completedFuture(
+                            ErrorResponses.of(
+                                400,
+                                "bad_request",
+                                "cannot read the request body: " + err.getMessage(),
+                                List.of())),
+                ctx.dispatcher())
+            .thenComposeAsync(stage -> stage, ctx.dispatcher());
+      }
+    }
+    return forward(route, upstream, start);
+  }
+
+  private CompletionStage<HttpResponse> forward(
+      RouteRuntime route, HttpRequest upstream, long start) {
+    if (route.mirror() != null) {
+      mirror(route, upstream);
+    }
+    BackendRuntime backend = route.pickBackend();
+    return new Exchange(ctx, route, backend, upstream, start).run();
+  }
+
+  /** Sends a copy of {@code request} to the route's mirror backend; the response is dropped. */
+  private void mirror(RouteRuntime route, HttpRequest request) {
+    double pct = route.filters().mirror().percentage();
+    if (!(request.entity() instanceof HttpEntity.Strict)
+        || (pct < 100 && ThreadLocalRandom.current().nextDouble(100) >= pct)) {
+      return;
+    }
+    BackendRuntime m = route.mirror();
+    Endpoint ep = m.pick(request, ctx.clock().nanoTime());
+    if (ep == null) {
+      return;
+    }
+    int index = m.indexOf(ep);
+    UpstreamQueue queue = m.queue(index, e -> ctx.newQueue(m, e));
+    queue.offer(
+        request.withUri(request.getUri().toRelative()),
+        result -> {
+          if (result.isSuccess()) {
+            result.get().discardEntityBytes(ctx.materializer());
+          }
+          ctx.metrics().mirrored(m.name(), result.isSuccess());
+        });
+  }
+
+  private static String clientIp(HttpRequest request) {
+    Optional<RemoteAddress> remote = request.getAttribute(AttributeKeys.remoteAddress);
+    if (remote.isEmpty()) {
+      return null;
+    }
+    Optional<InetAddress> address = remote.get().getAddress();
+    return address.map(InetAddress::getHostAddress).orElse(null);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.kumaforge.gateway.proxy;
+
+import dev.kumaforge.gateway.config.Route;
+import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.upstream.BackendRuntime;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A route at run time: its weighted backends and its rate limiter. */
+public final class RouteRuntime {
+  private final String name;
+  private final BackendRuntime[] backends;
+  private final int[] cumulative;
+  private final LocalRateLimiter rateLimiter;
+  private final RouteFilters filters;
+  private final BackendRuntime mirror;
+
+  RouteRuntime(
+      String name,
+      List<BackendRuntime> backends,
+      int[] weights,
+      LocalRateLimiter rl,
+      RouteFilters filters,
+      BackendRuntime mirror) {
+    this.filters = filters;
+    this.mirror = mirror;
+    this.name = name;
+    this.backends = backends.toArray(BackendRuntime[]::new);
+    this.cumulative = new int[weights.length];
+    int sum = 0;
+    for (int i = 0; i < weights.length; i++) {
+      sum += weights[i];
+      cumulative[i] = sum;
+    }
+    this.rateLimiter = rl;
+  }
+
+  static RouteRuntime of(
+      Route r, java.util.function.Function<String, BackendRuntime> lookup, LocalRateLimiter rl) {
+    List<BackendRuntime> bs = r.backendRefs().stream().map(b -> lookup.apply(b.name())).toList();
+    int[] weights = r.backendRefs().stream().mapToInt(Route.BackendRef::weight).toArray();
+    RouteFilters filters =
+        r.filters().isEmpty() ? RouteFilters.NONE : new RouteFilters(r.filters());
+    BackendRuntime mirror =
+        filters.mirror() == null ? null : lookup.apply(filters.mirror().backendRef().name());
+    return new RouteRuntime(r.name(), bs, weights, rl, filters, mirror);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The mirror backend, or null. */
+  BackendRuntime mirror() {
+    return mirror;
+  }
+
+  RouteFilters filters() {
+    return filters;
+  }
+
+  /** Local rate limiter, or null. */
+  public LocalRateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  /** A backend chosen by weight. */
+  public BackendRuntime pickBackend() {
+    if (backends.length == 1) {
+      return backends[0];
+    }
+    int x = ThreadLocalRandom.current().nextInt(cumulative[cumulative.length - 1]);
+    for (int i = 0; i < cumulative.length; i++) {
+      if (x < cumulative[i]) {
+        return backends[i];
+      }
+    }
+    return backends[backends.length - 1];
+  }
+}

@@ -1,0 +1,2 @@
+/** MeshRateLimit: local token-bucket rate limiting. */
+package dev.kumaforge.gateway.ratelimit;

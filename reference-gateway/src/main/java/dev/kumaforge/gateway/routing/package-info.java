@@ -1,0 +1,2 @@
+/** Request routing: MeshHTTPRoute-style matches compiled into a router. */
+package dev.kumaforge.gateway.routing;

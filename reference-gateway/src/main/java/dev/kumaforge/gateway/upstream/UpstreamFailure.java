@@ -1,0 +1,91 @@
+package dev.kumaforge.gateway.upstream;
+
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.stream.BufferOverflowException;
+import org.apache.pekko.stream.StreamTcpException;
+
+/**
+ * The one mapping from upstream failures to HTTP statuses; {@link #label()} is also the metric
+ * label.
+ */
+public enum UpstreamFailure {
+  /** The upstream could not be connected to. */
+  CONNECT_ERROR(502, "upstream connect error"),
+  /** The upstream closed or reset the connection before a complete response head. */
+  RESET(502, "upstream connection reset"),
+  /** No response head within the request or per-try timeout. */
+  READ_TIMEOUT(504, "upstream timeout"),
+  /** The circuit breaker refused the request (limits or every endpoint ejected). */
+  CIRCUIT_OPEN(503, "circuit open"),
+  /** The upstream connection pool's queue is full. */
+  POOL_OVERFLOW(503, "upstream pool overflow"),
+  /** A local rate limit refused the request. */
+  RATE_LIMITED(429, "rate limited");
+
+  private final int status;
+  private final String message;
+  private final String label;
+
+  UpstreamFailure(int status, String message) {
+    this.status = status;
+    this.message = message;
+    this.label = name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The HTTP status sent to the client. */
+  public int status() {
+    return status;
+  }
+
+  /** A short human description. */
+  public String message() {
+    return message;
+  }
+
+  /** The metric label and JSON error code (lower case). */
+  public String label() {
+    return label;
+  }
+
+  /** Classifies a failed upstream call. */
+  public static UpstreamFailure classify(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof UpstreamException u) {
+      return u.failure();
+    }
+    if (e instanceof TimeoutException) {
+      return READ_TIMEOUT;
+    }
+    if (e instanceof BufferOverflowException) {
+      return POOL_OVERFLOW;
+    }
+    if (e instanceof ConnectException) {
+      return CONNECT_ERROR;
+    }
+    if (e instanceof StreamTcpException) {
+      String m = String.valueOf(e.getMessage());
+      if (m.contains("Connect") || m.contains("connect")) {
+        return CONNECT_ERROR;
+      }
+      return RESET;
+    }
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("Connection refused") || m.contains("Connect timeout")) {
+      return CONNECT_ERROR;
+    }
+    return RESET;
+  }
+
+  /** Strips CompletionException and ExecutionException wrappers. */
+  public static Throwable unwrap(Throwable t) {
+    Throwable e = t;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}
