@@ -1,0 +1,100 @@
+package dev.kumaforge.harness;
+
+import dev.kumaforge.common.config.ConfigException;
+import dev.kumaforge.common.process.ExitCodes;
+import dev.kumaforge.harness.cli.BackendsCommand;
+import dev.kumaforge.harness.cli.GatewayCommand;
+import dev.kumaforge.harness.cli.ReportCommand;
+import dev.kumaforge.harness.cli.RunCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code forge} command line. */
+@Command(
+    name = "forge",
+    mixinStandardHelpOptions = true,
+    versionProvider = Forge.Version.class,
+    description = {
+      "Kuma-API-Forge: what an API or AI gateway costs in latency, throughput, CPU and money,",
+      "and whether it survives faults, measured side by side in one run.",
+      ""
+    },
+    subcommands = {
+      RunCommand.class,
+      BackendsCommand.class,
+      GatewayCommand.class,
+      ReportCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 all SLOs and gates hold, 1 an SLO or gate failed, 2 the run or its input is"
+          + " invalid.",
+      "Start with: forge run load-scenarios/quickstart.yaml"
+    })
+public final class Forge implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs {@code forge args} and returns its exit code, without exiting the JVM. */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line, for tests that capture its output. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Forge());
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          if (ex instanceof ConfigException) {
+            err.println("forge: invalid input: " + ex.getMessage());
+          } else {
+            err.println("forge: error: " + describe(ex));
+            if (System.getenv("FORGE_DEBUG") != null) {
+              ex.printStackTrace(err);
+            }
+          }
+          err.flush();
+          return ExitCodes.INVALID;
+        });
+    cl.setExitCodeExceptionMapper(ex -> ExitCodes.INVALID);
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("forge: " + ex.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+          c.getErr().flush();
+          return ExitCodes.INVALID;
+        });
+    return cl;
+  }
+
+  private static String describe(Throwable ex) {
+    String msg = ex.getMessage();
+    return msg == null ? ex.getClass().getSimpleName() : msg;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Prints the version from the jar manifest, or the build's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"forge " + version(), "java " + System.getProperty("java.version")};
+    }
+  }
+
+  /** The forge version. */
+  public static String version() {
+    String v = Forge.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.kumaforge.harness.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumaforge.common.config.YamlConfig;
+import java.util.Map;
+
+/**
+ * Makes a reference gateway config fit one run: listeners bind port 0, and upstream endpoints that
+ * name a mock provider's configured address point to the address that provider actually bound.
+ *
+ * <pre>
+ * listeners.public.address: 127.0.0.1:18080        ->  127.0.0.1:0
+ * backends[0].endpoints[0].address: 127.0.0.1:18001 ->  127.0.0.1:41234 (bound by provider "openai")
+ * </pre>
+ */
+public final class GatewayConfigRewriter {
+  private GatewayConfigRewriter() {}
+
+  /**
+   * Rewrites the YAML {@code text}.
+   *
+   * @param boundByConfigured configured provider address ("host:port") -> bound "host:port"
+   * @return the rewritten config as YAML
+   */
+  public static String rewrite(String text, String source, Map<String, String> boundByConfigured) {
+    JsonNode tree = YamlConfig.parseTree(text, source);
+    JsonNode listeners = tree.path("listeners");
+    listeners
+        .properties()
+        .forEach(
+            e -> {
+              if (e.getValue() instanceof ObjectNode listener && listener.hasNonNull("address")) {
+                listener.put("address", withPortZero(listener.get("address").asText()));
+              }
+            });
+    for (JsonNode backend : tree.path("backends")) {
+      for (JsonNode endpoint : backend.path("endpoints")) {
+        if (endpoint instanceof ObjectNode ep && ep.hasNonNull("address")) {
+          String bound = boundByConfigured.get(normalize(ep.get("address").asText()));
+          if (bound != null) {
+            ep.put("address", bound);
+          }
+        }
+      }
+    }
+    try {
+      return YamlConfig.yamlMapper().writeValueAsString(tree);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(
+          "cannot write rewritten gateway config: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code host:port} with the port replaced by 0. */
+  static String withPortZero(String address) {
+    int colon = address.lastIndexOf(':');
+    return (colon < 0 ? address : address.substring(0, colon)) + ":0";
+  }
+
+  /** {@code localhost} and {@code 127.0.0.1} name the same loopback address. */
+  public static String normalize(String hostPort) {
+    String s = hostPort.trim();
+    if (s.startsWith("http://")) {
+      s = s.substring("http://".length());
+    }
+    if (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    if (s.startsWith("localhost:")) {
+      s = "127.0.0.1:" + s.substring("localhost:".length());
+    }
+    return s;
+  }
+}

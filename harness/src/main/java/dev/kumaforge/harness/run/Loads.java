@@ -1,0 +1,124 @@
+package dev.kumaforge.harness.run;
+
+import dev.kumaforge.common.units.Durations;
+import dev.kumaforge.harness.process.ProcessSampler;
+import dev.kumaforge.load.engine.LoadResult;
+import dev.kumaforge.load.engine.OpenLoopEngine;
+import dev.kumaforge.load.engine.Progress;
+import dev.kumaforge.load.scenario.Phase;
+import dev.kumaforge.load.scenario.Scenario;
+import dev.kumaforge.load.scenario.Target;
+import dev.kumaforge.load.scenario.Workload;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Drives one trial's load through the open-loop engine and shows its progress. */
+final class Loads {
+  private Loads() {}
+
+  static LoadResult drive(
+      Scenario scenario,
+      Target target,
+      int trial,
+      String url,
+      Path trialDir,
+      ProcessSampler sampler,
+      Console console) {
+    LoadResult result =
+        new OpenLoopEngine()
+            .run(
+                scenario,
+                URI.create(url),
+                trialDir,
+                target.name(),
+                trial,
+                p -> console.status(status(p)));
+    console.endStatus();
+    String cpu = "";
+    if (sampler != null && result.completed() > 0) {
+      double cpuMicrosPerRequest = sampler.cpuMillisUsed() * 1000.0 / result.completed();
+      cpu = String.format(Locale.ROOT, ", target CPU %.0f us/req", cpuMicrosPerRequest);
+    }
+    console.line(
+        String.format(
+            Locale.ROOT,
+            "  %s trial %d: %d requests, %.1f req/s, %d errors, generator lag p99 %s%s%s",
+            target.name(),
+            trial,
+            result.completed(),
+            result.achievedRps(),
+            result.errors(),
+            Durations.formatMicros(result.lag().p99()),
+            cpu,
+            result.valid() ? "" : "  INVALID: " + result.invalidReason()));
+    return result;
+  }
+
+  static String status(Progress p) {
+    return String.format(
+        Locale.ROOT,
+        "[%s #%d] %-8s %s/%s  %.0f req/s  p99 %s  errors %d",
+        p.target(),
+        p.trial(),
+        p.phase(),
+        clock(p.elapsed()),
+        clock(p.total()),
+        p.currentRps(),
+        Durations.formatMicros(p.p99Micros()),
+        p.errors());
+  }
+
+  private static String clock(Duration d) {
+    long s = d.toSeconds();
+    return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+
+  static String baselineName(Scenario s) {
+    return s.baseline();
+  }
+
+  static Map<String, Object> workloadSummary(Scenario s) {
+    Workload w = s.workload();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("engine", w.engine().toString());
+    double measured = w.measuredDuration().toNanos() / 1e9;
+    double expected = 0;
+    List<Map<String, Object>> phases = new ArrayList<>();
+    if (w.phases() != null) {
+      for (Phase p : w.phases()) {
+        expected += w.closedLoop() ? 0 : p.expectedRequests();
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("name", p.name());
+        pm.put("type", String.valueOf(p.type()));
+        if (!w.closedLoop()) {
+          pm.put("rate_from_rps", p.startRate().perSecond());
+          pm.put("rate_to_rps", p.endRate().perSecond());
+        }
+        pm.put("duration_s", p.duration().toNanos() / 1e9);
+        phases.add(pm);
+      }
+    }
+    m.put("rate_rps", w.closedLoop() || measured == 0 ? null : expected / measured);
+    m.put("warmup_s", w.warmup().toNanos() / 1e9);
+    m.put("duration_s", measured);
+    m.put("arrivals", w.arrivals().toString());
+    m.put("concurrency", w.concurrency());
+    m.put("phases", phases);
+    return m;
+  }
+
+  static Map<String, Object> slosSummary(Scenario s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Long> latency = new LinkedHashMap<>();
+    s.slos().latency().forEach((k, v) -> latency.put(k, v.toNanos() / 1000));
+    m.put("latency_us", latency);
+    m.put("max_error_rate", s.slos().errorRate() == null ? null : s.slos().errorRate().value());
+    return m;
+  }
+}
