@@ -80,6 +80,10 @@ class GoldenSummaryTest {
     assertThat(r.at("/added_latency_us/p99").asLong()).isEqualTo(1497);
     assertThat(r.at("/added_latency_us/p999").asLong()).isEqualTo(1510);
     assertThat(r.at("/errors_by_kind/status_503").asLong()).isEqualTo(2);
+    // the target process's CPU per request: the mean of the trials' 250 and 300
+    assertThat(r.get("cpu_us_per_request").asDouble()).isEqualTo(275.0);
+    assertThat(r.at("/trials/per_trial/1/cpu_us_per_request").asDouble()).isEqualTo(300.0);
+    assertThat(json.at("/targets/0/cpu_us_per_request").isNull()).isTrue();
   }
 
   @Test

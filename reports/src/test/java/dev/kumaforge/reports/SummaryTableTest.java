@@ -20,10 +20,10 @@ class SummaryTableTest {
     assertThat(table)
         .isEqualTo(
             """
-            target     type       req/s  p50 ms  p99 ms  p99.9 ms      errors  +p50 ms  +p99 ms
-            direct     direct     100.0   1.510   2.000     2.013           0        -        -
-            reference  reference  100.3   2.517   3.497     3.523  2 (0.199%)   +1.007   +1.497
-            added latency (+) is vs baseline "direct"
+            target     type       req/s  p50 ms  p99 ms  p99.9 ms      errors  +p50 ms  +p99 ms  CPU us/req
+            direct     direct     100.0   1.510   2.000     2.013           0        -        -           -
+            reference  reference  100.3   2.517   3.497     3.523  2 (0.199%)   +1.007   +1.497       275.0
+            added latency (+) is vs baseline "direct"; CPU us/req is the target process's CPU time per request while measured
             verdict: FAIL (1 of 6 SLO checks failed: reference error rate <= 0.1% (actual 0.199%))
             """);
   }

@@ -25,6 +25,7 @@ public final class ProcessSampler implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile long[] first;
   private volatile long[] last;
+  private volatile long maxRssKib = -1;
 
   private ProcessSampler(long pid, Path csv) throws IOException {
     this.pid = pid;
@@ -61,6 +62,8 @@ public final class ProcessSampler implements AutoCloseable {
       first = cpu;
     }
     last = cpu;
+    long rss = readRssKib(pid);
+    maxRssKib = Math.max(maxRssKib, rss);
     try {
       out.write(
           String.format(
@@ -69,11 +72,32 @@ public final class ProcessSampler implements AutoCloseable {
               (System.nanoTime() - startNanos) / 1e9,
               cpu[0],
               cpu[1],
-              readRssKib(pid)));
+              rss));
       out.flush();
     } catch (IOException e) {
       // the sampler is best effort; the log keeps what was written
     }
+  }
+
+  /** A reading of the process's cumulative CPU time at a moment. */
+  public record Snapshot(long nanoTime, long cpuMillis) {
+    /** Average cores used between {@code earlier} and this snapshot. */
+    public double coresSince(Snapshot earlier) {
+      long nanos = nanoTime - earlier.nanoTime;
+      return nanos <= 0 ? 0 : (cpuMillis - earlier.cpuMillis) * 1e6 / nanos;
+    }
+  }
+
+  /** Reads the process's CPU time now (also recorded as a CSV row); null when unavailable. */
+  public synchronized Snapshot snapshot() {
+    sample();
+    long[] l = last;
+    return l == null ? null : new Snapshot(System.nanoTime(), l[0] + l[1]);
+  }
+
+  /** The largest resident set seen so far, in KiB (-1 when unknown). */
+  public long maxRssKib() {
+    return maxRssKib;
   }
 
   /** CPU milliseconds (user + system) the process used between the first and the last sample. */

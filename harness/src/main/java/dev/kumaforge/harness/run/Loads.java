@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Drives one trial's load through the open-loop engine and shows its progress. */
 final class Loads {
@@ -30,6 +31,12 @@ final class Loads {
       Path trialDir,
       ProcessSampler sampler,
       Console console) {
+    // Target CPU is read at the start and end of the measured phases only (warm-up and JIT
+    // excluded): average cores used while measured / achieved rate = CPU time per request.
+    AtomicReference<ProcessSampler.Snapshot> measureStart = new AtomicReference<>();
+    if (sampler != null && scenario.workload().warmup().isZero()) {
+      measureStart.set(sampler.snapshot());
+    }
     LoadResult result =
         new OpenLoopEngine()
             .run(
@@ -38,12 +45,26 @@ final class Loads {
                 trialDir,
                 target.name(),
                 trial,
-                p -> console.status(status(p)));
+                p -> {
+                  if (sampler != null
+                      && measureStart.get() == null
+                      && !"warmup".equals(p.phase())) {
+                    measureStart.set(sampler.snapshot());
+                  }
+                  console.status(status(p));
+                });
     console.endStatus();
     String cpu = "";
-    if (sampler != null && result.completed() > 0) {
-      double cpuMicrosPerRequest = sampler.cpuMillisUsed() * 1000.0 / result.completed();
-      cpu = String.format(Locale.ROOT, ", target CPU %.0f us/req", cpuMicrosPerRequest);
+    if (sampler != null && measureStart.get() != null && result.achievedRps() > 0) {
+      ProcessSampler.Snapshot end = sampler.snapshot();
+      double cores = end.coresSince(measureStart.get());
+      double cpuMicrosPerRequest = cores * 1e6 / result.achievedRps();
+      TargetProcess.addTo(
+          trialDir.resolve(OpenLoopEngine.RESULT_FILE),
+          cores,
+          cpuMicrosPerRequest,
+          sampler.maxRssKib());
+      cpu = String.format(Locale.ROOT, ", target CPU %.1f us/req", cpuMicrosPerRequest);
     }
     console.line(
         String.format(

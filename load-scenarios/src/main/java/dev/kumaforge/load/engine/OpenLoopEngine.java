@@ -384,7 +384,8 @@ public final class OpenLoopEngine {
       long now = System.nanoTime();
       long dispatched = driver.dispatchedSoFar();
       double seconds = (now - lastTick) / 1e9;
-      double rps = seconds > 0 ? (dispatched - lastDispatched) / seconds : 0;
+      // At the very first tick the window is a few microseconds long: no meaningful rate yet.
+      double rps = seconds >= 0.1 ? (dispatched - lastDispatched) / seconds : 0;
       lastTick = now;
       lastDispatched = dispatched;
       recycled = progressLatency.getIntervalHistogram(recycled);

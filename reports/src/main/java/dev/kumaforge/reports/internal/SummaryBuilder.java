@@ -161,7 +161,8 @@ public final class SummaryBuilder {
         s.itlUs(),
         s.tpotUs(),
         s.valid(),
-        s.invalidReason());
+        s.invalidReason(),
+        s.cpuUsPerRequest());
   }
 
   private static TreeMap<Integer, List<Path>> trialDirs(String target, List<Path> runDirs) {
@@ -261,7 +262,17 @@ public final class SummaryBuilder {
         optional(llm.get(HlogTags.ITL)),
         optional(llm.get(HlogTags.TPOT)),
         invalid.isEmpty(),
-        invalid.isEmpty() ? null : String.join("; ", invalid));
+        invalid.isEmpty() ? null : String.join("; ", invalid),
+        meanCpu(trials));
+  }
+
+  /** The mean target CPU per request over the trials that measured it, or null. */
+  private static Double meanCpu(List<TrialFigures> trials) {
+    List<Double> values =
+        trials.stream().map(TrialFigures::cpuUsPerRequest).filter(Objects::nonNull).toList();
+    return values.isEmpty()
+        ? null
+        : round(values.stream().mapToDouble(Double::doubleValue).sum() / values.size());
   }
 
   private static TrialFigures trial(
@@ -279,8 +290,12 @@ public final class SummaryBuilder {
     JsonNode resultLag = null;
     double duration = 0;
     double throughput = 0;
+    List<Double> cpu = new ArrayList<>();
     for (Path dir : dirs) {
       TrialResult result = TrialResult.read(dir);
+      if (result.cpuUsPerRequest() != null) {
+        cpu.add(result.cpuUsPerRequest());
+      }
       TrialLog log = TrialLog.read(dir.resolve(HlogTags.LATENCY_LOG));
       addIfPresent(latency, log.total(HlogTags.LATENCY));
       addIfPresent(errors, log.total(HlogTags.ERROR));
@@ -334,7 +349,10 @@ public final class SummaryBuilder {
         lagUs,
         byKind,
         invalid.isEmpty(),
-        invalid.isEmpty() ? null : String.join("; ", invalid));
+        invalid.isEmpty() ? null : String.join("; ", invalid),
+        cpu.isEmpty()
+            ? null
+            : round(cpu.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
   }
 
   /** Percentile spectrum out to 99.999% (5 points per halving of the remaining tail). */

@@ -14,7 +14,8 @@ public record TrialResult(
     Map<String, Long> errorsByKind,
     JsonNode lagUs,
     boolean valid,
-    String invalidReason) {
+    String invalidReason,
+    Double cpuUsPerRequest) {
 
   /** File name of the per-trial result. */
   public static final String FILE = "result.json";
@@ -47,7 +48,14 @@ public record TrialResult(
     if (!valid && (reason == null || reason.isBlank())) {
       reason = "the load engine marked the trial invalid without a reason";
     }
+    JsonNode cpu = root.path("target_process").path("cpu_us_per_request");
     return new TrialResult(
-        file, root.path("duration_s").asDouble(0), byKind, root.path("lag_us"), valid, reason);
+        file,
+        root.path("duration_s").asDouble(0),
+        byKind,
+        root.path("lag_us"),
+        valid,
+        reason,
+        cpu.isNumber() ? cpu.asDouble() : null);
   }
 }

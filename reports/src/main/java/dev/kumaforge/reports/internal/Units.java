@@ -35,6 +35,11 @@ public final class Units {
     return trim(fraction * 100) + "%";
   }
 
+  /** CPU microseconds per request with one decimal, or {@code -} when not measured. */
+  public static String cpu(Double usPerRequest) {
+    return usPerRequest == null ? "-" : String.format(Locale.ROOT, "%.1f", usPerRequest);
+  }
+
   /** A rate with one decimal: {@code 299.9}. */
   public static String rate(double rps) {
     return String.format(Locale.ROOT, "%.1f", rps);

@@ -32,4 +32,5 @@ public record TargetSummary(
     LatencyPercentiles itlUs,
     LatencyPercentiles tpotUs,
     boolean valid,
-    String invalidReason) {}
+    String invalidReason,
+    Double cpuUsPerRequest) {}

@@ -19,4 +19,5 @@ public record TrialFigures(
     LatencyPercentiles lagUs,
     Map<String, Long> errorsByKind,
     boolean valid,
-    String invalidReason) {}
+    String invalidReason,
+    Double cpuUsPerRequest) {}

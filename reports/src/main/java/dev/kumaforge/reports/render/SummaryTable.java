@@ -18,7 +18,16 @@ public final class SummaryTable {
   private SummaryTable() {}
 
   private static final String[] HEADER = {
-    "target", "type", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "+p50 ms", "+p99 ms"
+    "target",
+    "type",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "p99.9 ms",
+    "errors",
+    "+p50 ms",
+    "+p99 ms",
+    "CPU us/req"
   };
 
   /** The table, one row per target, then a verdict line; lines end with a newline. */
@@ -36,7 +45,8 @@ public final class SummaryTable {
             Units.ms(t.latencyUs().p999()),
             t.errors() + (t.errors() > 0 ? " (" + Units.percent(t.errorRate()) + ")" : ""),
             t.addedLatencyUs() == null ? "-" : Units.signedMs(t.addedLatencyUs().p50()),
-            t.addedLatencyUs() == null ? "-" : Units.signedMs(t.addedLatencyUs().p99())
+            t.addedLatencyUs() == null ? "-" : Units.signedMs(t.addedLatencyUs().p99()),
+            Units.cpu(t.cpuUsPerRequest())
           });
     }
     int[] widths = new int[HEADER.length];
@@ -58,8 +68,9 @@ public final class SummaryTable {
       b.append(line.toString().stripTrailing()).append('\n');
     }
     if (summary.baseline() != null) {
-      b.append("added latency (+) is vs baseline \"").append(summary.baseline()).append("\"\n");
+      b.append("added latency (+) is vs baseline \"").append(summary.baseline()).append("\"; ");
     }
+    b.append("CPU us/req is the target process's CPU time per request while measured\n");
     b.append("verdict: ")
         .append(summary.verdict().toUpperCase(java.util.Locale.ROOT))
         .append(" (")

@@ -33,6 +33,7 @@ public final class Tables {
           "added p90 ms",
           "added p99 ms",
           "added p99.9 ms",
+          "CPU us/req",
           "valid");
 
   /** One row per target. */
@@ -57,6 +58,7 @@ public final class Tables {
               a == null ? none : Units.signedMs(a.p90()),
               a == null ? none : Units.signedMs(a.p99()),
               a == null ? none : Units.signedMs(a.p999()),
+              Units.cpu(t.cpuUsPerRequest()),
               t.valid() ? "yes" : "INVALID"));
     }
     return rows;
