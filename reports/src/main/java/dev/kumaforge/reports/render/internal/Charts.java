@@ -25,6 +25,7 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.RangeType;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
@@ -117,6 +118,10 @@ public final class Charts {
     style(rp, yRate);
     NumberAxis yErr = new NumberAxis("errors/s");
     yErr.setAutoRangeMinimumSize(1.0);
+    // Counts and rates are never negative: keep the axes from dipping below zero.
+    yErr.setRangeType(RangeType.POSITIVE);
+    yRate.setRangeType(RangeType.POSITIVE);
+    yLatency.setRangeType(RangeType.POSITIVE);
     XYPlot ep = new XYPlot(errors, null, yErr, lines(targets.size(), false));
     style(ep, yErr);
     plot.add(lp, 3);
