@@ -3,6 +3,9 @@ package dev.kumaforge.harness;
 import dev.kumaforge.common.config.ConfigException;
 import dev.kumaforge.common.process.ExitCodes;
 import dev.kumaforge.harness.cli.BackendsCommand;
+import dev.kumaforge.harness.cli.CapacityCommand;
+import dev.kumaforge.harness.cli.CompareCommand;
+import dev.kumaforge.harness.cli.GateCommand;
 import dev.kumaforge.harness.cli.GatewayCommand;
 import dev.kumaforge.harness.cli.ReportCommand;
 import dev.kumaforge.harness.cli.RunCommand;
@@ -25,6 +28,9 @@ import picocli.CommandLine.Command;
       BackendsCommand.class,
       GatewayCommand.class,
       ReportCommand.class,
+      CapacityCommand.class,
+      CompareCommand.class,
+      GateCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

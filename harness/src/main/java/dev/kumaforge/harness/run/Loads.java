@@ -100,10 +100,6 @@ final class Loads {
     return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 
-  static String baselineName(Scenario s) {
-    return s.baseline();
-  }
-
   static Map<String, Object> workloadSummary(Scenario s) {
     Workload w = s.workload();
     Map<String, Object> m = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import dev.kumaforge.backends.config.BackendsConfig;
 import dev.kumaforge.common.config.YamlConfig;
 import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.harness.Forge;
-import dev.kumaforge.harness.process.ManagedProcess;
 import dev.kumaforge.harness.process.ProcessSampler;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
@@ -16,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,9 +31,7 @@ import java.util.Map;
  * </pre>
  */
 public final class RunOrchestrator {
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  static final List<String> BACKENDS_JVM = List.of("-Xms256m", "-Xmx1g", "-XX:+UseParallelGC");
-  static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
+  static final Duration READY_TIMEOUT = TargetLauncher.READY_TIMEOUT;
 
   private static final ObjectWriter JSON = YamlConfig.jsonMapper().writerWithDefaultPrettyPrinter();
 
@@ -50,9 +45,11 @@ public final class RunOrchestrator {
     this.console = console;
   }
 
-  /** Runs the scenario and returns the exit code (0 pass, 1 SLO failed, 2 invalid). */
-  public int run() throws InterruptedException {
-    // Everything that can be checked is checked before a folder or a process exists.
+  /** A scenario whose files were all checked before anything started. */
+  record Checked(Scenario scenario, RunPlan plan, BackendsConfig backends) {}
+
+  /** Loads and checks everything that can be checked before a folder or a process exists. */
+  static Checked check(Path scenarioFile) {
     Scenario scenario = Scenario.load(scenarioFile);
     RunPlan plan = RunPlan.of(scenario);
     BackendsConfig backendsConfig = BackendsConfig.load(scenario.backends().configPath());
@@ -61,7 +58,18 @@ public final class RunOrchestrator {
         dev.kumaforge.gateway.config.GatewayConfig.load(t.configPath());
       }
     }
+    return new Checked(scenario, plan, backendsConfig);
+  }
 
+  /** Loads and checks a scenario file and every file it names; throws with every problem. */
+  public static Scenario checkScenario(Path scenarioFile) {
+    return check(scenarioFile).scenario();
+  }
+
+  /** Runs the scenario and returns the exit code (0 pass, 1 SLO failed, 2 invalid). */
+  public int run() throws InterruptedException {
+    Checked checked = check(scenarioFile);
+    Scenario scenario = checked.scenario();
     Instant startedAt = Instant.now();
     RunFolder folder = RunFolder.create(out, scenario.name(), startedAt);
     Path dir = folder.dir();
@@ -75,20 +83,19 @@ public final class RunOrchestrator {
             + " trial(s) -> "
             + folder.finalDir());
     try {
-      copy(scenarioFile, dir.resolve("scenario.yaml"));
+      AtomicFiles.write(dir.resolve("scenario.yaml"), Files.readAllBytes(scenarioFile));
       AtomicFiles.write(
           dir.resolve("manifest.json"),
           JSON.writeValueAsBytes(Manifest.build(scenario, scenarioFile, startedAt)));
-      int exit;
-      try (ManagedProcess backends = startBackends(scenario, dir)) {
-        Map<String, String> bound = backends.awaitReady(READY_TIMEOUT);
-        console.line("  backends ready: " + bound);
-        Map<String, String> boundByConfigured = boundByConfigured(backendsConfig, bound);
-        for (RunPlan.Step step : plan.steps()) {
-          runStep(scenario, step, dir, bound, boundByConfigured);
+      try (MockBackendsProcess backends =
+          MockBackendsProcess.start(
+              scenario, checked.backends(), dir.resolve("backends"), READY_TIMEOUT, console)) {
+        TargetLauncher launcher = backends.launcher(scenario, console);
+        for (RunPlan.Step step : checked.plan().steps()) {
+          runStep(scenario, step, dir, launcher);
         }
       }
-      exit = Reporting.writeReports(dir, console);
+      int exit = Reporting.writeReports(dir, console);
       Path done = folder.complete();
       console.line("run folder: " + done);
       console.line("report:     " + done.resolve("report.html"));
@@ -107,121 +114,37 @@ public final class RunOrchestrator {
     }
   }
 
-  private ManagedProcess startBackends(Scenario scenario, Path dir) {
-    Path bdir = dir.resolve("backends");
-    console.line("  starting mock backends (" + scenario.backends().configPath() + ")");
-    return ManagedProcess.startForge(
-        "backends",
-        bdir.resolve("backends.log"),
-        bdir.resolve("ready.json"),
-        BACKENDS_JVM,
-        List.of(
-            "backends",
-            "--config",
-            scenario.backends().configPath().toString(),
-            "--ephemeral-ports",
-            "--ready-file",
-            bdir.resolve("ready.json").toString()));
-  }
-
-  /** Maps each provider's configured {@code host:port} to the {@code host:port} it bound. */
-  static Map<String, String> boundByConfigured(BackendsConfig cfg, Map<String, String> bound) {
-    Map<String, String> map = new HashMap<>();
-    cfg.providers()
-        .forEach(
-            p -> {
-              String url = bound.get(p.name());
-              if (url != null) {
-                map.put(
-                    GatewayConfigRewriter.normalize(p.listen()),
-                    GatewayConfigRewriter.normalize(url));
-              }
-            });
-    return map;
-  }
-
-  private void runStep(
-      Scenario scenario,
-      RunPlan.Step step,
-      Path dir,
-      Map<String, String> backends,
-      Map<String, String> boundByConfigured)
+  private void runStep(Scenario scenario, RunPlan.Step step, Path dir, TargetLauncher launcher)
       throws IOException, InterruptedException {
     Target target = step.target();
     Path tdir = dir.resolve("targets").resolve(target.name());
     Path trialDir = tdir.resolve("trial-" + step.trial());
     Files.createDirectories(trialDir);
-    String header = "trial " + step.trial() + "/" + scenario.trials() + " " + target.name();
-    switch (target.type()) {
-      case DIRECT -> {
-        String url = directUrl(scenario, target, backends);
-        console.line(header + ": direct to " + url);
-        Loads.drive(scenario, target, step.trial(), url, trialDir, null, console);
-      }
-      case EXTERNAL -> {
-        console.line(header + ": external " + target.url());
-        Loads.drive(scenario, target, step.trial(), target.url(), trialDir, null, console);
-      }
-      case REFERENCE -> {
-        Path resolved = tdir.resolve("gateway.yaml");
-        String text = Files.readString(target.configPath());
-        AtomicFiles.writeString(
-            resolved,
-            GatewayConfigRewriter.rewrite(text, target.configPath().toString(), boundByConfigured));
-        console.line(header + ": starting reference gateway");
-        try (ManagedProcess gw =
-            ManagedProcess.startForge(
-                "gateway " + target.name(),
-                tdir.resolve("target.log"),
-                trialDir.resolve("ready.json"),
-                GATEWAY_JVM,
-                List.of(
-                    "gateway",
-                    "--config",
-                    resolved.toString(),
-                    "--ready-file",
-                    trialDir.resolve("ready.json").toString()))) {
-          Map<String, String> listeners = gw.awaitReady(READY_TIMEOUT);
-          String url = listeners.get("public");
-          try (ProcessSampler sampler =
-              ProcessSampler.start(gw.pid(), trialDir.resolve("process.csv"))) {
-            Loads.drive(scenario, target, step.trial(), url, trialDir, sampler, console);
-          }
-          if (!gw.isAlive()) {
-            throw new IllegalStateException(
-                "the gateway of target "
-                    + target.name()
-                    + " died during the trial\n"
-                    + gw.tail(20));
-          }
+    try (RunningTarget running = launcher.start(target, tdir, trialDir)) {
+      console.line(
+          "trial "
+              + step.trial()
+              + "/"
+              + scenario.trials()
+              + " "
+              + target.name()
+              + " ("
+              + target.type()
+              + ") at "
+              + running.url());
+      ProcessSampler sampler =
+          running.pid().isPresent()
+              ? ProcessSampler.start(running.pid().getAsLong(), trialDir.resolve("process.csv"))
+              : null;
+      try {
+        Loads.drive(scenario, target, step.trial(), running.url(), trialDir, sampler, console);
+      } finally {
+        if (sampler != null) {
+          sampler.close();
         }
       }
-      default -> throw new IllegalStateException("unsupported target type " + target.type());
+      running.checkAlive();
     }
-  }
-
-  static String directUrl(Scenario scenario, Target target, Map<String, String> backends) {
-    if (target.backend() != null) {
-      String url = backends.get(target.backend());
-      if (url == null) {
-        throw new IllegalArgumentException(
-            "target "
-                + target.name()
-                + ": backend '"
-                + target.backend()
-                + "' is not a provider of "
-                + scenario.backends().configPath()
-                + " (providers: "
-                + backends.keySet()
-                + ")");
-      }
-      return url;
-    }
-    return backends.values().iterator().next();
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    AtomicFiles.write(to, Files.readAllBytes(from));
   }
 
   /** The manifest.json content. */
@@ -238,7 +161,7 @@ public final class RunOrchestrator {
       m.put("git_commit", MachineInfo.gitCommit());
       m.put("seed", s.seed());
       m.put("machine", MachineInfo.describe());
-      m.put("baseline", Loads.baselineName(s));
+      m.put("baseline", s.baseline());
       m.put(
           "targets",
           s.targets().stream()

@@ -1,0 +1,125 @@
+package dev.kumaforge.harness.run;
+
+import dev.kumaforge.common.files.AtomicFiles;
+import dev.kumaforge.harness.process.ManagedProcess;
+import dev.kumaforge.load.scenario.Scenario;
+import dev.kumaforge.load.scenario.Target;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** Starts each kind of target of a scenario, against the mock backends of the run. */
+public final class TargetLauncher {
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
+
+  private final Scenario scenario;
+  private final Map<String, String> backends;
+  private final Map<String, String> boundByConfigured;
+  private final Console console;
+
+  /**
+   * @param backends provider name -> bound URL
+   * @param boundByConfigured provider's configured host:port -> bound host:port
+   */
+  public TargetLauncher(
+      Scenario scenario,
+      Map<String, String> backends,
+      Map<String, String> boundByConfigured,
+      Console console) {
+    this.scenario = scenario;
+    this.backends = Map.copyOf(backends);
+    this.boundByConfigured = Map.copyOf(boundByConfigured);
+    this.console = console;
+  }
+
+  /**
+   * Starts {@code target}.
+   *
+   * @param targetDir {@code targets/<name>/}: resolved configs and the target's log go here
+   * @param readyDir where the target's ready file goes (the trial or step folder)
+   */
+  public RunningTarget start(Target target, Path targetDir, Path readyDir)
+      throws InterruptedException {
+    return switch (target.type()) {
+      case DIRECT -> RunningTarget.unmanaged(directUrl(target));
+      case EXTERNAL -> RunningTarget.unmanaged(target.url());
+      case REFERENCE -> startReference(target, targetDir, readyDir);
+      default -> throw new IllegalStateException("unsupported target type " + target.type());
+    };
+  }
+
+  private RunningTarget startReference(Target target, Path targetDir, Path readyDir)
+      throws InterruptedException {
+    Path resolved = targetDir.resolve("gateway.yaml");
+    try {
+      Files.createDirectories(readyDir);
+      String text = Files.readString(target.configPath());
+      AtomicFiles.writeString(
+          resolved,
+          GatewayConfigRewriter.rewrite(text, target.configPath().toString(), boundByConfigured));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    console.line("  starting reference gateway " + target.name());
+    Path ready = readyDir.resolve("ready.json");
+    ManagedProcess gw =
+        ManagedProcess.startForge(
+            "gateway " + target.name(),
+            targetDir.resolve("target.log"),
+            ready,
+            GATEWAY_JVM,
+            List.of("gateway", "--config", resolved.toString(), "--ready-file", ready.toString()));
+    String url = gw.awaitReady(READY_TIMEOUT).get("public");
+    return new RunningTarget() {
+      @Override
+      public String url() {
+        return url;
+      }
+
+      @Override
+      public OptionalLong pid() {
+        return OptionalLong.of(gw.pid());
+      }
+
+      @Override
+      public void checkAlive() {
+        if (!gw.isAlive()) {
+          throw new IllegalStateException(
+              "the gateway of target " + target.name() + " died while measured\n" + gw.tail(20));
+        }
+      }
+
+      @Override
+      public void close() {
+        gw.close();
+      }
+    };
+  }
+
+  /** The URL of the provider a {@code direct} target names (default: the first provider). */
+  String directUrl(Target target) {
+    if (target.backend() == null) {
+      return backends.values().iterator().next();
+    }
+    String url = backends.get(target.backend());
+    if (url == null) {
+      throw new IllegalArgumentException(
+          "target "
+              + target.name()
+              + ": backend '"
+              + target.backend()
+              + "' is not a provider of "
+              + scenario.backends().configPath()
+              + " (providers: "
+              + backends.keySet()
+              + ")");
+    }
+    return url;
+  }
+}
