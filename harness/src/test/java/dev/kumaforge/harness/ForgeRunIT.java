@@ -36,7 +36,8 @@ class ForgeRunIT {
             .replaceFirst("duration: [^\\n]+", "duration: 4s")
             // This test checks the path end to end, not timing precision (the load engine's own
             // tests do): tolerate generator lag on a shared CI machine.
-            .replaceFirst("  timeout: [^\\n]+", "  timeout: 5s\n  maxLag: 200ms");
+            .replaceFirst("  timeout: [^\\n]+", "  timeout: 5s\n  maxLag: 200ms")
+            .replaceFirst("latency: \\{[^}]+}", "latency: {p99: 5s}");
     Path scenario = dir.resolve("short.yaml");
     Files.writeString(scenario, yaml);
     Path out = dir.resolve("run");

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Samples a process's CPU time and resident memory from {@code /proc} every second into a CSV file
@@ -20,18 +21,20 @@ public final class ProcessSampler implements AutoCloseable {
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   private final long pid;
+  private final LongSupplier cpuMillis;
   private final Writer out;
   private final ScheduledExecutorService timer;
   private final long startNanos = System.nanoTime();
-  private volatile long[] first;
-  private volatile long[] last;
+  private volatile long first = -1;
+  private volatile long last = -1;
   private volatile long maxRssKib = -1;
 
-  private ProcessSampler(long pid, Path csv) throws IOException {
+  private ProcessSampler(long pid, LongSupplier cpuMillis, Path csv) throws IOException {
     this.pid = pid;
+    this.cpuMillis = cpuMillis;
     Files.createDirectories(csv.toAbsolutePath().getParent());
     this.out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
-    out.write("t_s,cpu_user_ms,cpu_system_ms,rss_kib\n");
+    out.write("t_s,cpu_ms,rss_kib\n");
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -41,10 +44,24 @@ public final class ProcessSampler implements AutoCloseable {
             });
   }
 
-  /** Starts sampling {@code pid} into {@code csv}. */
+  /** Starts sampling the CPU and RSS of the single process {@code pid} into {@code csv}. */
   public static ProcessSampler start(long pid, Path csv) {
+    return start(
+        pid,
+        () -> {
+          long[] cpu = readCpuMillis(pid);
+          return cpu == null ? -1 : cpu[0] + cpu[1];
+        },
+        csv);
+  }
+
+  /**
+   * Starts sampling into {@code csv}: CPU from {@code cpuMillis} (-1 when unavailable), RSS from
+   * {@code pid}.
+   */
+  public static ProcessSampler start(long pid, LongSupplier cpuMillis, Path csv) {
     try {
-      ProcessSampler s = new ProcessSampler(pid, csv);
+      ProcessSampler s = new ProcessSampler(pid, cpuMillis, csv);
       s.sample();
       s.timer.scheduleAtFixedRate(s::sample, 1, 1, TimeUnit.SECONDS);
       return s;
@@ -54,11 +71,11 @@ public final class ProcessSampler implements AutoCloseable {
   }
 
   private synchronized void sample() {
-    long[] cpu = readCpuMillis(pid);
-    if (cpu == null) {
+    long cpu = cpuMillis.getAsLong();
+    if (cpu < 0) {
       return;
     }
-    if (first == null) {
+    if (first < 0) {
       first = cpu;
     }
     last = cpu;
@@ -67,12 +84,7 @@ public final class ProcessSampler implements AutoCloseable {
     try {
       out.write(
           String.format(
-              Locale.ROOT,
-              "%.3f,%d,%d,%d%n",
-              (System.nanoTime() - startNanos) / 1e9,
-              cpu[0],
-              cpu[1],
-              rss));
+              Locale.ROOT, "%.3f,%d,%d%n", (System.nanoTime() - startNanos) / 1e9, cpu, rss));
       out.flush();
     } catch (IOException e) {
       // the sampler is best effort; the log keeps what was written
@@ -91,8 +103,7 @@ public final class ProcessSampler implements AutoCloseable {
   /** Reads the process's CPU time now (also recorded as a CSV row); null when unavailable. */
   public synchronized Snapshot snapshot() {
     sample();
-    long[] l = last;
-    return l == null ? null : new Snapshot(System.nanoTime(), l[0] + l[1]);
+    return last < 0 ? null : new Snapshot(System.nanoTime(), last);
   }
 
   /** The largest resident set seen so far, in KiB (-1 when unknown). */
@@ -102,12 +113,7 @@ public final class ProcessSampler implements AutoCloseable {
 
   /** CPU milliseconds (user + system) the process used between the first and the last sample. */
   public long cpuMillisUsed() {
-    long[] f = first;
-    long[] l = last;
-    if (f == null || l == null) {
-      return 0;
-    }
-    return (l[0] - f[0]) + (l[1] - f[1]);
+    return first < 0 || last < 0 ? 0 : last - first;
   }
 
   /** {@code [user ms, system ms]} since process start, or null when unavailable. */

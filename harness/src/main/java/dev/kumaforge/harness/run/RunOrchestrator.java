@@ -8,7 +8,6 @@ import dev.kumaforge.harness.Forge;
 import dev.kumaforge.harness.process.ProcessSampler;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
-import dev.kumaforge.load.scenario.TargetType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,8 +52,8 @@ public final class RunOrchestrator {
     Scenario scenario = Scenario.load(scenarioFile);
     RunPlan plan = RunPlan.of(scenario);
     BackendsConfig backendsConfig = BackendsConfig.load(scenario.backends().configPath());
-    for (Target t : scenario.targets()) {
-      if (t.type() == TargetType.REFERENCE) {
+    for (Target t : plan.targets()) {
+      if (t.configPath() != null) {
         dev.kumaforge.gateway.config.GatewayConfig.load(t.configPath());
       }
     }
@@ -82,11 +81,15 @@ public final class RunOrchestrator {
             + scenario.trials()
             + " trial(s) -> "
             + folder.finalDir());
+    for (RunPlan.Skipped s : checked.plan().skipped()) {
+      console.line("  SKIPPED target " + s.target() + ": " + s.reason());
+    }
     try {
       AtomicFiles.write(dir.resolve("scenario.yaml"), Files.readAllBytes(scenarioFile));
       AtomicFiles.write(
           dir.resolve("manifest.json"),
-          JSON.writeValueAsBytes(Manifest.build(scenario, scenarioFile, startedAt)));
+          JSON.writeValueAsBytes(
+              Manifest.build(scenario, checked.plan(), scenarioFile, startedAt)));
       try (MockBackendsProcess backends =
           MockBackendsProcess.start(
               scenario, checked.backends(), dir.resolve("backends"), READY_TIMEOUT, console)) {
@@ -132,10 +135,7 @@ public final class RunOrchestrator {
               + target.type()
               + ") at "
               + running.url());
-      ProcessSampler sampler =
-          running.pid().isPresent()
-              ? ProcessSampler.start(running.pid().getAsLong(), trialDir.resolve("process.csv"))
-              : null;
+      ProcessSampler sampler = running.sampler(trialDir.resolve("process.csv"));
       try {
         Loads.drive(scenario, target, step.trial(), running.url(), trialDir, sampler, console);
       } finally {
@@ -151,7 +151,8 @@ public final class RunOrchestrator {
   static final class Manifest {
     private Manifest() {}
 
-    static Map<String, Object> build(Scenario s, Path scenarioFile, Instant startedAt) {
+    static Map<String, Object> build(
+        Scenario s, RunPlan plan, Path scenarioFile, Instant startedAt) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("schema_version", 1);
       m.put("scenario", s.name());
@@ -164,8 +165,13 @@ public final class RunOrchestrator {
       m.put("baseline", s.baseline());
       m.put(
           "targets",
-          s.targets().stream()
+          plan.targets().stream()
               .map(t -> Map.of("name", t.name(), "type", t.type().toString()))
+              .toList());
+      m.put(
+          "skipped_targets",
+          plan.skipped().stream()
+              .map(k -> Map.of("name", k.target(), "reason", k.reason()))
               .toList());
       m.put("trials", s.trials());
       m.put("workload", Loads.workloadSummary(s));

@@ -1,5 +1,9 @@
 package dev.kumaforge.harness.run;
 
+import dev.kumaforge.common.config.ConfigError;
+import dev.kumaforge.common.config.ConfigException;
+import dev.kumaforge.harness.peers.PeerBinaries;
+import dev.kumaforge.harness.peers.PeerKind;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
 import dev.kumaforge.load.scenario.TargetType;
@@ -10,45 +14,64 @@ import java.util.Set;
 
 /**
  * The order in which a run visits its targets: trials interleaved across targets (A B C A B C ...),
- * so slow drift of the machine spreads over every target instead of biasing one.
+ * so slow drift of the machine spreads over every target instead of biasing one. Peer targets whose
+ * program is missing are skipped with a visible note (a failure under {@code
+ * FORGE_REQUIRE_PEERS=1}).
  */
-public record RunPlan(Scenario scenario, List<Step> steps) {
-  /** Target types this build of the harness can start. */
-  public static final Set<TargetType> SUPPORTED =
-      EnumSet.of(TargetType.DIRECT, TargetType.REFERENCE, TargetType.EXTERNAL);
+public record RunPlan(
+    Scenario scenario, List<Target> targets, List<Skipped> skipped, List<Step> steps) {
+  /** Peer gateways the harness generates configs for. */
+  public static final Set<TargetType> PEERS =
+      EnumSet.of(TargetType.NGINX, TargetType.HAPROXY, TargetType.ENVOY);
 
   /** One trial of one target. */
   public record Step(Target target, int trial) {}
 
-  /** Plans {@code scenario}; rejects target types that cannot run here, before anything starts. */
+  /** A target that will not run, and why. */
+  public record Skipped(String target, String reason) {}
+
+  /** Plans {@code scenario}; every problem is reported before anything starts. */
   public static RunPlan of(Scenario scenario) {
-    List<String> unsupported = new ArrayList<>();
+    List<ConfigError> errors = new ArrayList<>();
+    List<Target> run = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
     for (int i = 0; i < scenario.targets().size(); i++) {
       Target t = scenario.targets().get(i);
-      if (!SUPPORTED.contains(t.type())) {
-        unsupported.add(
-            "targets["
-                + i
-                + "].type: "
-                + t.type()
-                + " is not available in this build (supported: "
-                + SUPPORTED
-                + ")");
+      if (PEERS.contains(t.type())) {
+        if (t.config() == null) {
+          errors.add(
+              new ConfigError(
+                  "targets[" + i + "].config",
+                  "missing: a "
+                      + t.type()
+                      + " target is generated from a reference gateway config"));
+          continue;
+        }
+        PeerBinaries.Lookup lookup = PeerBinaries.locate(PeerKind.of(t.type().toString()));
+        if (!lookup.available()) {
+          if (lookup.required()) {
+            errors.add(new ConfigError("targets[" + i + "]", lookup.note()));
+          } else {
+            skipped.add(new Skipped(t.name(), lookup.note()));
+          }
+          continue;
+        }
       }
+      run.add(t);
     }
-    if (!unsupported.isEmpty()) {
-      throw new dev.kumaforge.common.config.ConfigException(
-          "scenario " + scenario.name(),
-          unsupported.stream()
-              .map(m -> new dev.kumaforge.common.config.ConfigError("", m))
-              .toList());
+    if (!errors.isEmpty()) {
+      throw new ConfigException("scenario " + scenario.name(), errors);
+    }
+    if (run.isEmpty()) {
+      throw new ConfigException(
+          "scenario " + scenario.name(), "targets", "no target can run here: " + skipped);
     }
     List<Step> steps = new ArrayList<>();
     for (int trial = 1; trial <= scenario.trials(); trial++) {
-      for (Target t : scenario.targets()) {
+      for (Target t : run) {
         steps.add(new Step(t, trial));
       }
     }
-    return new RunPlan(scenario, List.copyOf(steps));
+    return new RunPlan(scenario, List.copyOf(run), List.copyOf(skipped), List.copyOf(steps));
   }
 }

@@ -1,5 +1,7 @@
 package dev.kumaforge.harness.run;
 
+import dev.kumaforge.harness.process.ProcessSampler;
+import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /** A target that is up and serving: where to send load, and which process to sample. */
@@ -7,8 +9,16 @@ public interface RunningTarget extends AutoCloseable {
   /** The base URL load goes to. */
   String url();
 
-  /** The target's process, when the harness started one (its CPU and RSS are sampled). */
+  /** The target's (main) process, when the harness started one. */
   OptionalLong pid();
+
+  /**
+   * Starts sampling the target's CPU and RSS into {@code csv}, or returns null when the harness did
+   * not start the target's process.
+   */
+  default ProcessSampler sampler(Path csv) {
+    return pid().isPresent() ? ProcessSampler.start(pid().getAsLong(), csv) : null;
+  }
 
   /** Throws when the target's process died while it was measured. */
   void checkAlive();

@@ -1,7 +1,12 @@
 package dev.kumaforge.harness.run;
 
 import dev.kumaforge.common.files.AtomicFiles;
+import dev.kumaforge.gateway.config.GatewayConfig;
+import dev.kumaforge.harness.peers.PeerKind;
+import dev.kumaforge.harness.peers.PeerOptions;
+import dev.kumaforge.harness.peers.PeerTarget;
 import dev.kumaforge.harness.process.ManagedProcess;
+import dev.kumaforge.harness.process.ProcessSampler;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
 import java.io.IOException;
@@ -17,6 +22,12 @@ import java.util.OptionalLong;
 public final class TargetLauncher {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
+
+  /**
+   * Workers of peer gateways: the cores the reference gateway's dispatcher uses (one per available
+   * processor), so every target gets the same parallelism.
+   */
+  static final int WORKERS = Runtime.getRuntime().availableProcessors();
 
   private final Scenario scenario;
   private final Map<String, String> backends;
@@ -50,12 +61,12 @@ public final class TargetLauncher {
       case DIRECT -> RunningTarget.unmanaged(directUrl(target));
       case EXTERNAL -> RunningTarget.unmanaged(target.url());
       case REFERENCE -> startReference(target, targetDir, readyDir);
-      default -> throw new IllegalStateException("unsupported target type " + target.type());
+      case NGINX, HAPROXY, ENVOY -> startPeer(target, targetDir, readyDir);
     };
   }
 
-  private RunningTarget startReference(Target target, Path targetDir, Path readyDir)
-      throws InterruptedException {
+  /** Writes the target's gateway config, pointed at this run's backends, to targetDir. */
+  private Path resolvedConfig(Target target, Path targetDir, Path readyDir) {
     Path resolved = targetDir.resolve("gateway.yaml");
     try {
       Files.createDirectories(readyDir);
@@ -66,6 +77,59 @@ public final class TargetLauncher {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return resolved;
+  }
+
+  private RunningTarget startPeer(Target target, Path targetDir, Path readyDir)
+      throws InterruptedException {
+    Path resolved = resolvedConfig(target, targetDir, readyDir);
+    PeerKind kind = PeerKind.of(target.type().toString());
+    console.line("  starting " + kind + " " + target.name() + " (" + WORKERS + " workers)");
+    PeerTarget peer =
+        PeerTarget.start(
+            kind,
+            GatewayConfig.load(resolved),
+            PeerOptions.workers(WORKERS),
+            readyDir.resolve("peer"),
+            targetDir.resolve("target.log"));
+    for (String note : peer.notes()) {
+      console.line("    note: " + note);
+    }
+    return new RunningTarget() {
+      @Override
+      public String url() {
+        return peer.baseUrl();
+      }
+
+      @Override
+      public OptionalLong pid() {
+        return OptionalLong.of(peer.pid());
+      }
+
+      @Override
+      public ProcessSampler sampler(Path csv) {
+        // nginx and HAProxy run several processes: sample the CPU of the whole tree.
+        return ProcessSampler.start(peer.pid(), peer::cpuMillis, csv);
+      }
+
+      @Override
+      public void checkAlive() {
+        if (!peer.isAlive()) {
+          throw new IllegalStateException(
+              kind + " of target " + target.name() + " died while measured\n" + peer.tail(20));
+        }
+      }
+
+      @Override
+      public void close() {
+        peer.close();
+      }
+    };
+  }
+
+  private RunningTarget startReference(Target target, Path targetDir, Path readyDir)
+      throws InterruptedException {
+    Path resolved = resolvedConfig(target, targetDir, readyDir);
     console.line("  starting reference gateway " + target.name());
     Path ready = readyDir.resolve("ready.json");
     ManagedProcess gw =

@@ -1,0 +1,2 @@
+/** Helpers of the peers package: route table translation, durations, process trees, ports. */
+package dev.kumaforge.harness.peers.internal;
