@@ -1,0 +1,2 @@
+/** Chaos tooling: the Toxiproxy-compatible fault proxy entry point and its configuration. */
+package dev.kumaforge.chaos;
