@@ -137,7 +137,8 @@ public final class SummaryBuilder {
         List.copyOf(withAdded),
         slos,
         verdict,
-        reason);
+        reason,
+        Ratios.between(withAdded, baseline));
   }
 
   private static TargetSummary withAdded(TargetSummary s, AddedLatency added) {

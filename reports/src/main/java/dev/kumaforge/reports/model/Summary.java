@@ -23,7 +23,12 @@ public record Summary(
     List<TargetSummary> targets,
     List<SloResult> slos,
     String verdict,
-    String verdictReason) {
+    String verdictReason,
+    List<Ratio> ratios) {
+
+  public Summary {
+    ratios = ratios == null ? List.of() : List.copyOf(ratios);
+  }
 
   /** Current value of {@code schema_version}. */
   public static final int SCHEMA_VERSION = 1;

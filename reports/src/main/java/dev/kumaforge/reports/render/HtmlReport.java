@@ -114,6 +114,12 @@ public final class HtmlReport {
         .append(
             " target's percentile minus the baseline's same percentile, same rate, same run.</p>\n");
     table(b, Tables.OVERVIEW_HEADER, Tables.overview(s), false);
+    if (!s.ratios().isEmpty()) {
+      b.append("<h2>Ratios measured in this run</h2>\n<p class=\"note\">")
+          .append(Text.xml(Tables.RATIOS_NOTE))
+          .append("</p>\n");
+      table(b, Tables.RATIOS_HEADER, Tables.ratios(s), false);
+    }
 
     b.append("<h2>Latency percentile spectrum</h2>\n<div class=\"card\">")
         .append(Charts.spectrum(s.targets(), 1100, 480))

@@ -59,6 +59,11 @@ public final class MarkdownReport {
             "Latency in milliseconds, all trials merged exactly (histograms added); added latency is")
         .append(" the target's percentile minus the baseline's same percentile.\n\n");
     table(b, Tables.OVERVIEW_HEADER, Tables.overview(s));
+    if (!s.ratios().isEmpty()) {
+      b.append("## Ratios measured in this run\n\n");
+      b.append(Tables.RATIOS_NOTE).append("\n\n");
+      table(b, Tables.RATIOS_HEADER, Tables.ratios(s));
+    }
     for (TargetSummary t : s.targets()) {
       b.append("### ").append(t.name()).append(" (").append(t.type()).append(")\n\n");
       table(b, Tables.TRIALS_HEADER, Tables.trials(t));

@@ -71,6 +71,26 @@ public final class SummaryTable {
       b.append("added latency (+) is vs baseline \"").append(summary.baseline()).append("\"; ");
     }
     b.append("CPU us/req is the target process's CPU time per request while measured\n");
+    for (var r : summary.ratios()) {
+      if (r.value() == null) {
+        continue;
+      }
+      b.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s/%s %s: %sx%s%n",
+              r.numerator(),
+              r.denominator(),
+              r.metric().replace('_', ' '),
+              Units.trim(r.value()),
+              r.trials() == null || r.trialCount() < 2
+                  ? ""
+                  : " (trials "
+                      + Units.trim(r.trials().min())
+                      + "-"
+                      + Units.trim(r.trials().max())
+                      + "x)"));
+    }
     b.append("verdict: ")
         .append(summary.verdict().toUpperCase(java.util.Locale.ROOT))
         .append(" (")

@@ -69,7 +69,8 @@ class ComparisonTest {
             List.of(b.targets().get(0)),
             b.slos(),
             b.verdict(),
-            b.verdictReason());
+            b.verdictReason(),
+            List.of());
     Comparison c = Comparison.of(a, bWithoutReference);
     Comparison.Row row = c.row("reference", Metric.P50).orElseThrow();
     assertThat(row.b()).isNull();

@@ -145,7 +145,8 @@ class GateTest {
             List.of(run.targets().get(0)),
             run.slos(),
             run.verdict(),
-            run.verdictReason());
+            run.verdictReason(),
+            List.of());
     GateResult r = Gate.check(baseline, onlyDirect, GatePolicy.defaults());
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.failures().get(0).message()).contains("missing from the run");

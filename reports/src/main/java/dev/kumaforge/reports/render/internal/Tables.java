@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumaforge.reports.internal.Units;
 import dev.kumaforge.reports.model.AddedLatency;
 import dev.kumaforge.reports.model.LatencyPercentiles;
+import dev.kumaforge.reports.model.Ratio;
 import dev.kumaforge.reports.model.SloResult;
 import dev.kumaforge.reports.model.Spread;
 import dev.kumaforge.reports.model.Summary;
@@ -60,6 +61,34 @@ public final class Tables {
               a == null ? none : Units.signedMs(a.p999()),
               Units.cpu(t.cpuUsPerRequest()),
               t.valid() ? "yes" : "INVALID"));
+    }
+    return rows;
+  }
+
+  /** Header of {@link #ratios}. */
+  public static final List<String> RATIOS_HEADER =
+      List.of("ratio", "metric", "value", "trial min", "trial max", "trials");
+
+  /** What the ratios mean, for the reports. */
+  public static final String RATIOS_NOTE =
+      "Each reference gateway against each peer, measured in this run on this machine: the"
+          + " headline. Added latency is per target minus the baseline in the same trial; the"
+          + " spread is the smallest and largest per-trial ratio (trial k of one target against"
+          + " trial k of the other, run next to each other). Below 1 means the reference gateway"
+          + " costs less.";
+
+  /** One row per ratio. */
+  public static List<List<String>> ratios(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Ratio r : s.ratios()) {
+      rows.add(
+          List.of(
+              r.numerator() + "/" + r.denominator(),
+              r.metric().replace('_', ' '),
+              r.value() == null ? "-" : Units.trim(r.value()) + "x",
+              r.trials() == null ? "-" : Units.trim(r.trials().min()) + "x",
+              r.trials() == null ? "-" : Units.trim(r.trials().max()) + "x",
+              Integer.toString(r.trialCount())));
     }
     return rows;
   }
