@@ -128,9 +128,12 @@ final class Ratios {
     return out;
   }
 
-  /** {@code a / b}, or null when either is missing or {@code b} is not positive. */
+  /**
+   * {@code a / b}, or null when either is missing or not positive: a negative added latency (a
+   * target measured faster than direct in a trial) is noise, and a ratio of noise means nothing.
+   */
   private static Double divide(double a, double b) {
-    if (Double.isNaN(a) || Double.isNaN(b) || b <= 0) {
+    if (Double.isNaN(a) || Double.isNaN(b) || a <= 0 || b <= 0) {
       return null;
     }
     return a / b;
