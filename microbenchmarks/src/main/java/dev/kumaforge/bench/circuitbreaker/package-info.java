@@ -1,0 +1,2 @@
+/** Circuit breaker and outlier detection state benchmarks. */
+package dev.kumaforge.bench.circuitbreaker;

@@ -1,0 +1,2 @@
+/** Latency recording benchmarks: the load engine's HdrHistogram recording path. */
+package dev.kumaforge.bench.hdr;

@@ -1,0 +1,2 @@
+/** Local rate limiter benchmarks: token bucket and MeshRateLimit decisions. */
+package dev.kumaforge.bench.ratelimit;

@@ -1,0 +1,2 @@
+/** Route matching benchmarks over a large generated MeshHTTPRoute table. */
+package dev.kumaforge.bench.routing;

@@ -1,0 +1,2 @@
+/** Token counting benchmarks (jtokkit BPE encodings). */
+package dev.kumaforge.bench.tokens;
