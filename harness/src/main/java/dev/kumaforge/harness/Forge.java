@@ -4,6 +4,7 @@ import dev.kumaforge.common.config.ConfigException;
 import dev.kumaforge.common.process.ExitCodes;
 import dev.kumaforge.harness.cli.BackendsCommand;
 import dev.kumaforge.harness.cli.CapacityCommand;
+import dev.kumaforge.harness.cli.CertsCommand;
 import dev.kumaforge.harness.cli.ChaosProxyCommand;
 import dev.kumaforge.harness.cli.CompareCommand;
 import dev.kumaforge.harness.cli.GateCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
       ChaosProxyCommand.class,
       ReportCommand.class,
       CapacityCommand.class,
+      CertsCommand.class,
       CompareCommand.class,
       GateCommand.class,
       CommandLine.HelpCommand.class
