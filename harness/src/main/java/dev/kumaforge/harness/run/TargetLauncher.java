@@ -23,6 +23,19 @@ public final class TargetLauncher {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
 
+  /** Extra JVM options for reference gateway targets, e.g. a JFR recording while measured. */
+  static final String GATEWAY_JAVA_OPTS = "FORGE_GATEWAY_JAVA_OPTS";
+
+  static List<String> gatewayJvm() {
+    String extra = System.getenv(GATEWAY_JAVA_OPTS);
+    if (extra == null || extra.isBlank()) {
+      return GATEWAY_JVM;
+    }
+    List<String> all = new java.util.ArrayList<>(GATEWAY_JVM);
+    all.addAll(List.of(extra.trim().split("\\s+")));
+    return List.copyOf(all);
+  }
+
   /**
    * Workers of peer gateways: the cores the reference gateway's dispatcher uses (one per available
    * processor), so every target gets the same parallelism.
@@ -137,7 +150,7 @@ public final class TargetLauncher {
             "gateway " + target.name(),
             targetDir.resolve("target.log"),
             ready,
-            GATEWAY_JVM,
+            gatewayJvm(),
             List.of("gateway", "--config", resolved.toString(), "--ready-file", ready.toString()));
     String url = gw.awaitReady(READY_TIMEOUT).get("public");
     return new RunningTarget() {
