@@ -110,7 +110,7 @@ final class AnthropicApi {
       return;
     }
     int maxTokens = maxNode.asInt();
-    int promptTokens = textTokens(model, body.get("system"));
+    int promptTokens = model.countContentTokens(body.get("system"));
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       String role = m.path("role").asText("");
@@ -118,7 +118,7 @@ final class AnthropicApi {
         invalid(ex, "messages." + i + ".role: Input should be 'user' or 'assistant'");
         return;
       }
-      promptTokens += PER_MESSAGE_TOKENS + textTokens(model, m.get("content"));
+      promptTokens += PER_MESSAGE_TOKENS + model.countContentTokens(m.get("content"));
     }
     Tools.Offer offer = Tools.anthropic(body);
     if (body.path("tools").isArray()) {
@@ -247,25 +247,6 @@ final class AnthropicApi {
     g.writeNumberField("input_tokens", input);
     g.writeNumberField("output_tokens", output);
     g.writeEndObject();
-  }
-
-  /** Tokens of a content value: a string or a list of blocks with text. */
-  static int textTokens(ModelRuntime model, JsonNode content) {
-    if (content == null || content.isNull()) {
-      return 0;
-    }
-    if (content.isTextual()) {
-      return model.countTokens(content.asText());
-    }
-    int n = 0;
-    if (content.isArray()) {
-      for (JsonNode block : content) {
-        if (block.path("text").isTextual()) {
-          n += model.countTokens(block.get("text").asText());
-        }
-      }
-    }
-    return n;
   }
 
   /** One message, streamed (the real event sequence) or not. */

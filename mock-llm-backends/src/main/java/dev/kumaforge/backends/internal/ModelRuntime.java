@@ -1,5 +1,6 @@
 package dev.kumaforge.backends.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
@@ -55,6 +56,28 @@ final class ModelRuntime {
       return 0;
     }
     return encoding.countTokensOrdinary(text);
+  }
+
+  /**
+   * Tokens of a message content as both wire formats write it: a string, or a list of parts or
+   * blocks whose {@code text} fields count.
+   */
+  int countContentTokens(JsonNode content) {
+    if (content == null || content.isNull()) {
+      return 0;
+    }
+    if (content.isTextual()) {
+      return countTokens(content.asText());
+    }
+    int n = 0;
+    if (content.isArray()) {
+      for (JsonNode part : content) {
+        if (part.path("text").isTextual()) {
+          n += countTokens(part.get("text").asText());
+        }
+      }
+    }
+    return n;
   }
 
   /** Plans the answer to a prompt of {@code promptTokens}, capped at {@code maxTokens} if set. */

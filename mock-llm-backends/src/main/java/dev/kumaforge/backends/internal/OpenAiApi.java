@@ -15,6 +15,11 @@ import java.io.IOException;
 final class OpenAiApi {
   static final String SSE = "text/event-stream; charset=utf-8";
 
+  /** The SSE frame OpenAI sends when a stream fails mid-answer. */
+  static final String SERVER_ERROR_FRAME =
+      "data: {\"error\":{\"message\":\"The server had an error while processing your request.\","
+          + "\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n";
+
   private OpenAiApi() {}
 
   /** Sends an OpenAI-shaped error. */
@@ -186,7 +191,10 @@ final class OpenAiApi {
             "Invalid 'messages[" + i + "]': expected an object with a 'role'.");
         return;
       }
-      promptTokens += 3 + model.countTokens(m.get("role").asText()) + contentTokens(model, m);
+      promptTokens +=
+          3
+              + model.countTokens(m.get("role").asText())
+              + model.countContentTokens(m.get("content"));
       if (m.path("name").isTextual()) {
         promptTokens += 1 + model.countTokens(m.get("name").asText());
       }
@@ -426,9 +434,7 @@ final class OpenAiApi {
 
     @Override
     ByteBuf errorFrame() {
-      return Exchange.utf8(
-          "data: {\"error\":{\"message\":\"The server had an error while processing your"
-              + " request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+      return Exchange.utf8(SERVER_ERROR_FRAME);
     }
 
     @Override
@@ -546,25 +552,5 @@ final class OpenAiApi {
         + " in the messages, "
         + (maxTokens == null ? 0 : maxTokens)
         + " in the completion). Please reduce the length of the messages or completion.";
-  }
-
-  /** Tokens of a message's content: a string or a list of text parts. */
-  static int contentTokens(ModelRuntime model, JsonNode message) {
-    JsonNode content = message.get("content");
-    if (content == null || content.isNull()) {
-      return 0;
-    }
-    if (content.isTextual()) {
-      return model.countTokens(content.asText());
-    }
-    int n = 0;
-    if (content.isArray()) {
-      for (JsonNode part : content) {
-        if (part.path("text").isTextual()) {
-          n += model.countTokens(part.get("text").asText());
-        }
-      }
-    }
-    return n;
   }
 }

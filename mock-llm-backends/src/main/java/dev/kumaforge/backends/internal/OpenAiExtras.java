@@ -238,9 +238,7 @@ final class OpenAiExtras {
 
     @Override
     ByteBuf errorFrame() {
-      return Exchange.utf8(
-          "data: {\"error\":{\"message\":\"The server had an error while processing your"
-              + " request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+      return Exchange.utf8(OpenAiApi.SERVER_ERROR_FRAME);
     }
 
     @Override
