@@ -14,13 +14,16 @@ import java.awt.Paint;
 import java.awt.Rectangle;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTick;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.TickType;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -189,11 +192,13 @@ public final class Charts {
         m.setPaint(PHASE);
         m.setStroke(DASHED);
         if (p == lp) {
+          // labels right of the line, or left of it in the last fifth so they are not clipped
+          boolean late = e.tMs() / 1000.0 > end * 0.8;
           m.setLabel("phase: " + e.name());
           m.setLabelFont(LABEL_FONT);
           m.setLabelBackgroundColor(LABEL_BG);
-          m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-          m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+          m.setLabelAnchor(late ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.BOTTOM_RIGHT);
+          m.setLabelTextAnchor(late ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT);
         }
         p.addDomainMarker(m, Layer.FOREGROUND);
       }
@@ -283,7 +288,13 @@ public final class Charts {
     y.setSmallestValue(0.01);
     y.setTickLabelFont(TICK_FONT);
     y.setLabelFont(LABEL_FONT);
-    y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+    y.setNumberFormatOverride(
+        new java.text.DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    y.setBase(10);
+    // one labelled tick per power of ten (0.1, 1, 10, 100 ms), grid lines in between
+    y.setTickUnit(new NumberTickUnit(1.0), false, true);
+    y.setMinorTickCount(9);
+    y.setMinorTickMarksVisible(true);
     XYLineAndShapeRenderer r = lines(curves.size(), true);
     r.setDefaultShapesVisible(true);
     for (int i = 0; i < curves.size() * 2; i++) {
@@ -371,6 +382,16 @@ public final class Charts {
     y.setTickLabelFont(TICK_FONT);
     y.setLabelFont(LABEL_FONT);
     y.setAutoRangeIncludesZero(true);
+    // the axis must hold the whiskers too, not only the bars
+    double hi = 0;
+    double lo = 0;
+    for (Bar b : bars) {
+      hi = Math.max(hi, Math.max(b.value(), b.max()));
+      lo = Math.min(lo, Math.min(b.value(), b.min()));
+    }
+    if (hi > lo) {
+      y.setRange(lo < 0 ? lo * 1.1 : 0, hi > 0 ? hi * 1.1 : 0);
+    }
     RangeBarRenderer r = new RangeBarRenderer(bars);
     CategoryPlot plot = new CategoryPlot(data, x, y, r);
     plot.setBackgroundPaint(Color.WHITE);
