@@ -229,7 +229,12 @@ public final class HtmlReport {
     if (s.targets().size() < 2) {
       return;
     }
-    b.append("<h2>Comparison</h2>\n<p class=\"note\">One bar per target (all trials merged);")
+    b.append("<h2>Comparison</h2>\n");
+    if (Summary.INVALID.equals(s.verdict())) {
+      b.append("<p class=\"note bad-note\">Invalid run: these bars are not trusted (see the")
+          .append(" warning above).</p>\n");
+    }
+    b.append("<p class=\"note\">One bar per target (all trials merged); with several trials,")
         .append(" the black whisker spans the smallest to the largest single-trial value. Added")
         .append(" latency is against ")
         .append(Text.xml(s.baseline() == null ? "no baseline" : s.baseline()))

@@ -38,6 +38,7 @@ public final class Style {
       .note{color:var(--muted);font-size:13px}
       .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}
       .grid .card{margin:0}
+      .bad-note{color:var(--invalid);font-weight:700}
       table.wrap td,table.wrap th{white-space:normal;text-align:left;vertical-align:top}
       table.published td{background:#fbfbf4}
       table.published td:last-child{color:var(--invalid);font-weight:700;white-space:nowrap}
