@@ -104,7 +104,9 @@ public final class HtmlReport {
       b.append("<h2>Gateways not run here: published figures</h2>\n<p class=\"note\">")
           .append("Figures published by others under their own conditions, <b>")
           .append(Text.xml(PublishedFigure.MARK))
-          .append("</b>: context, not a comparison measured on this machine.</p>\n");
+          .append("</b>: context, not a comparison measured on this machine (")
+          .append(Text.xml(Tables.publishedVersion()))
+          .append(").</p>\n");
       table(b, Tables.PUBLISHED_HEADER, published, false, "wrap published");
       String ratio = Tables.publishedCpuRatio(s);
       if (ratio != null) {

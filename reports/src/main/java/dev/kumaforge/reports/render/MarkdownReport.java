@@ -70,7 +70,9 @@ public final class MarkdownReport {
       b.append("## Gateways not run here: published figures\n\n");
       b.append("Figures published by others under their own conditions, **")
           .append(PublishedFigure.MARK)
-          .append("**: context, not a comparison measured on this machine.\n\n");
+          .append("**: context, not a comparison measured on this machine (")
+          .append(Tables.publishedVersion())
+          .append(").\n\n");
       table(b, Tables.PUBLISHED_HEADER, published);
       String ratio = Tables.publishedCpuRatio(s);
       if (ratio != null) {

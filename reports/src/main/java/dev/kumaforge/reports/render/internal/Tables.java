@@ -1,6 +1,7 @@
 package dev.kumaforge.reports.render.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumaforge.reports.internal.PublishedFigures;
 import dev.kumaforge.reports.internal.Units;
 import dev.kumaforge.reports.model.AddedLatency;
 import dev.kumaforge.reports.model.Event;
@@ -194,6 +195,11 @@ public final class Tables {
               PublishedFigure.MARK));
     }
     return rows;
+  }
+
+  /** Which version of the published-figures resource the rows come from. */
+  public static String publishedVersion() {
+    return "published-figures.yaml version " + PublishedFigures.version();
   }
 
   /**
