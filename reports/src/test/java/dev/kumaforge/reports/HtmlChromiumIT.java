@@ -28,6 +28,48 @@ class HtmlChromiumIT {
 
   @Test
   void chartsRenderInARealBrowser() throws Exception {
+    Path chromium = chromiumOrSkip();
+    Path run = Fixtures.copyRun("golden", tmp);
+    RunReport.generate(run);
+    BufferedImage img = screenshot(chromium, run.resolve("report.html"), 2000);
+    assertThat(img.getWidth()).isEqualTo(1280);
+    // the two targets' line colors (Okabe-Ito blue and vermillion) appear only in the charts
+    assertThat(countNear(img, 0x0072B2)).as("pixels of direct's lines").isGreaterThan(500);
+    assertThat(countNear(img, 0xD55E00)).as("pixels of reference's lines").isGreaterThan(500);
+  }
+
+  /**
+   * A run with a peer (nginx), events, a JMH result and costs: the comparison bars, the fault
+   * shading and the cost bars must all be drawn.
+   */
+  @Test
+  void comparisonBarsAndFaultShadingRender() throws Exception {
+    Path chromium = chromiumOrSkip();
+    Path run = RunExtrasTest.extrasRun(tmp);
+    Fixtures.addNginxPeer(run);
+    RunReport.generate(run);
+    BufferedImage img = screenshot(chromium, run.resolve("report.html"), 6000);
+    // nginx (third target, Okabe-Ito green) is drawn in the bars, the spectrum and the series
+    assertThat(countNear(img, 0x009E73)).as("pixels of nginx's bars and lines").isGreaterThan(3000);
+    // fault window: translucent red (207,34,46, alpha 40) over white
+    assertThat(countNear(img, 0xF7DCDE))
+        .as("pixels of the shaded fault window")
+        .isGreaterThan(2000);
+  }
+
+  @Test
+  void capacityCurveRenders() throws Exception {
+    Path chromium = chromiumOrSkip();
+    Path dir = dev.kumaforge.reports.capacity.CapacityReportTestAccess.fixture(tmp);
+    dev.kumaforge.reports.capacity.CapacityReport.generate(dir);
+    BufferedImage img = screenshot(chromium, dir.resolve("capacity.html"), 1600);
+    assertThat(countNear(img, 0x0072B2)).as("pixels of direct's curve").isGreaterThan(500);
+    assertThat(countNear(img, 0xD55E00)).as("pixels of reference's curve").isGreaterThan(500);
+    // the SLO line: red (207,34,46) at 80% opacity over white
+    assertThat(countNear(img, 0xD94E58)).as("pixels of the SLO line").isGreaterThan(500);
+  }
+
+  private Path chromiumOrSkip() throws IOException {
     Path chromium = findChromium().orElse(null);
     if (chromium == null) {
       if ("1".equals(System.getenv("FORGE_REQUIRE_PEERS"))) {
@@ -35,9 +77,11 @@ class HtmlChromiumIT {
       }
       Assumptions.abort("no Chromium on PATH (install chromium-headless-shell)");
     }
-    Path run = Fixtures.copyRun("golden", tmp);
-    RunReport.generate(run);
-    Path png = tmp.resolve("report.png");
+    return chromium;
+  }
+
+  private BufferedImage screenshot(Path chromium, Path html, int height) throws Exception {
+    Path png = tmp.resolve(html.getFileName() + "-" + height + ".png");
     List<String> cmd = new ArrayList<>();
     cmd.add(chromium.toString());
     if (!chromium.getFileName().toString().contains("headless-shell")) {
@@ -50,24 +94,18 @@ class HtmlChromiumIT {
             "--hide-scrollbars",
             "--no-first-run",
             "--user-data-dir=" + tmp.resolve("profile"),
-            "--window-size=1280,2000",
+            "--window-size=1280," + height,
             "--screenshot=" + png,
-            run.resolve("report.html").toUri().toString()));
+            html.toUri().toString()));
+    Path log = tmp.resolve("chromium.log");
     Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("chromium.log").toFile())
-            .start();
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail("Chromium did not finish within 120 s");
     }
-    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("chromium.log"))).isZero();
-    BufferedImage img = ImageIO.read(png.toFile());
-    assertThat(img.getWidth()).isEqualTo(1280);
-    // the two targets' line colors (Okabe-Ito blue and vermillion) appear only in the charts
-    assertThat(countNear(img, 0x0072B2)).as("pixels of direct's lines").isGreaterThan(500);
-    assertThat(countNear(img, 0xD55E00)).as("pixels of reference's lines").isGreaterThan(500);
+    assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+    return ImageIO.read(png.toFile());
   }
 
   private static int countNear(BufferedImage img, int rgb) {

@@ -25,7 +25,12 @@ class HtmlReportTest {
   @Test
   void containsBothSvgCharts() {
     assertThat(html).contains("<svg id='spectrum'").contains("<svg id='timeseries'");
-    assertThat(Pattern.compile("<svg[ >]").matcher(html).results().count()).isEqualTo(2);
+    // spectrum, time series and the comparison bars: throughput, CPU (reference only), added p50
+    // and p99 (reference only; direct is the baseline)
+    assertThat(html)
+        .contains("<svg id='cmp-throughput'", "<svg id='cmp-cpu'", "<svg id='cmp-added-p50'")
+        .contains("<svg id='cmp-added-p99'");
+    assertThat(Pattern.compile("<svg[ >]").matcher(html).results().count()).isEqualTo(6);
     assertThat(html).contains("</svg>");
   }
 

@@ -31,7 +31,10 @@ class LlmTimingsTest {
     assertThat(Files.readString(run.resolve("report.md")))
         .contains("## LLM timings")
         .contains("| reference | TTFT | 200 |");
-    assertThat(Files.readString(run.resolve("report.html"))).contains("<h2>LLM timings</h2>");
+    assertThat(Files.readString(run.resolve("report.html")))
+        .contains("<h2>LLM timings</h2>")
+        .contains("<svg id='llm-ttft'", "<svg id='llm-itl'", "<svg id='llm-tpot'")
+        .contains("TTFT: time to first token by percentile");
   }
 
   @Test

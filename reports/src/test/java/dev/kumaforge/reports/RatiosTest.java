@@ -6,10 +6,8 @@ import dev.kumaforge.reports.model.Ratio;
 import dev.kumaforge.reports.model.Summary;
 import dev.kumaforge.reports.render.SummaryTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,31 +19,7 @@ class RatiosTest {
   @TempDir Path tmp;
 
   private Path runWithPeer() throws IOException {
-    Path run = Fixtures.copyRun("golden", tmp);
-    Path ref = run.resolve("targets/reference");
-    Path nginx = run.resolve("targets/nginx");
-    try (Stream<Path> files = Files.walk(ref)) {
-      for (Path f : files.toList()) {
-        Path to = nginx.resolve(ref.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else {
-          String text = Files.readString(f);
-          // CPU per request 250 and 300 on the reference's trials; 125 and 150 on nginx's.
-          text = text.replace("\"cpu_us_per_request\":250.0", "\"cpu_us_per_request\":125.0");
-          text = text.replace("\"cpu_us_per_request\":300.0", "\"cpu_us_per_request\":150.0");
-          Files.writeString(to, text);
-        }
-      }
-    }
-    Path manifest = run.resolve("manifest.json");
-    Files.writeString(
-        manifest,
-        Files.readString(manifest)
-            .replace(
-                "{\"name\":\"reference\",\"type\":\"reference\"}]",
-                "{\"name\":\"reference\",\"type\":\"reference\"},{\"name\":\"nginx\",\"type\":\"nginx\"}]"));
-    return run;
+    return Fixtures.addNginxPeer(Fixtures.copyRun("golden", tmp));
   }
 
   private static Ratio ratio(Summary s, String metric) {

@@ -29,7 +29,7 @@ public record Manifest(
   /** One target of the run: its name and type (direct, reference, nginx, ...). */
   public record TargetRef(String name, String type) {}
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** Reads the manifest of {@code runDir}; every problem names the file and the field. */
   public static Manifest read(Path runDir) {

@@ -13,6 +13,7 @@ import dev.kumaforge.reports.model.Spread;
 import dev.kumaforge.reports.model.Summary;
 import dev.kumaforge.reports.model.TargetSummary;
 import dev.kumaforge.reports.model.TimePoint;
+import dev.kumaforge.reports.model.TokenUsage;
 import dev.kumaforge.reports.model.TrialFigures;
 import dev.kumaforge.reports.model.Trials;
 import java.io.IOException;
@@ -138,7 +139,10 @@ public final class SummaryBuilder {
         slos,
         verdict,
         reason,
-        Ratios.between(withAdded, baseline));
+        Ratios.between(withAdded, baseline),
+        RunExtras.events(runDirs),
+        RunExtras.jmh(runDirs),
+        PublishedFigures.shownFor(withAdded.stream().map(TargetSummary::type).toList()));
   }
 
   private static TargetSummary withAdded(TargetSummary s, AddedLatency added) {
@@ -163,7 +167,10 @@ public final class SummaryBuilder {
         s.tpotUs(),
         s.valid(),
         s.invalidReason(),
-        s.cpuUsPerRequest());
+        s.cpuUsPerRequest(),
+        s.usage(),
+        s.costUsd(),
+        s.costPer1kRequestsUsd());
   }
 
   private static TreeMap<Integer, List<Path>> trialDirs(String target, List<Path> runDirs) {
@@ -264,7 +271,38 @@ public final class SummaryBuilder {
         optional(llm.get(HlogTags.TPOT)),
         invalid.isEmpty(),
         invalid.isEmpty() ? null : String.join("; ", invalid),
-        meanCpu(trials));
+        meanCpu(trials),
+        usage(trials),
+        cost(trials),
+        costPer1k(trials));
+  }
+
+  private static TokenUsage usage(List<TrialFigures> trials) {
+    TokenUsage sum = null;
+    for (TrialFigures t : trials) {
+      if (t.usage() != null) {
+        sum = t.usage().plus(sum);
+      }
+    }
+    return sum;
+  }
+
+  private static Double cost(List<TrialFigures> trials) {
+    List<TrialFigures> priced = trials.stream().filter(t -> t.costUsd() != null).toList();
+    return priced.isEmpty()
+        ? null
+        : Math.round(priced.stream().mapToDouble(TrialFigures::costUsd).sum() * 1e6) / 1e6;
+  }
+
+  /** Cost per 1,000 requests over the trials that carry a cost: sum of cost / their requests. */
+  private static Double costPer1k(List<TrialFigures> trials) {
+    List<TrialFigures> priced = trials.stream().filter(t -> t.costUsd() != null).toList();
+    long requests = priced.stream().mapToLong(TrialFigures::requests).sum();
+    if (priced.isEmpty() || requests == 0) {
+      return null;
+    }
+    double cost = priced.stream().mapToDouble(TrialFigures::costUsd).sum();
+    return Math.round(cost * 1000.0 / requests * 1e6) / 1e6;
   }
 
   /** The mean target CPU per request over the trials that measured it, or null. */
@@ -292,8 +330,16 @@ public final class SummaryBuilder {
     double duration = 0;
     double throughput = 0;
     List<Double> cpu = new ArrayList<>();
+    TokenUsage usage = null;
+    Double cost = null;
     for (Path dir : dirs) {
       TrialResult result = TrialResult.read(dir);
+      if (result.usage() != null) {
+        usage = result.usage().plus(usage);
+      }
+      if (result.costUsd() != null) {
+        cost = (cost == null ? 0 : cost) + result.costUsd();
+      }
       if (result.cpuUsPerRequest() != null) {
         cpu.add(result.cpuUsPerRequest());
       }
@@ -353,7 +399,9 @@ public final class SummaryBuilder {
         invalid.isEmpty() ? null : String.join("; ", invalid),
         cpu.isEmpty()
             ? null
-            : round(cpu.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+            : round(cpu.stream().mapToDouble(Double::doubleValue).average().orElse(0)),
+        usage,
+        cost == null ? null : Math.round(cost * 1e6) / 1e6);
   }
 
   /** Percentile spectrum out to 99.999% (5 points per halving of the remaining tail). */

@@ -2,6 +2,7 @@ package dev.kumaforge.reports.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumaforge.reports.ReportException;
+import dev.kumaforge.reports.model.TokenUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +16,9 @@ public record TrialResult(
     JsonNode lagUs,
     boolean valid,
     String invalidReason,
-    Double cpuUsPerRequest) {
+    Double cpuUsPerRequest,
+    TokenUsage usage,
+    Double costUsd) {
 
   /** File name of the per-trial result. */
   public static final String FILE = "result.json";
@@ -49,6 +52,20 @@ public record TrialResult(
       reason = "the load engine marked the trial invalid without a reason";
     }
     JsonNode cpu = root.path("target_process").path("cpu_us_per_request");
+    TokenUsage usage = null;
+    JsonNode u = root.get("usage");
+    if (u != null && !u.isNull()) {
+      usage =
+          new TokenUsage(tokens(file, u, "prompt_tokens"), tokens(file, u, "completion_tokens"));
+    }
+    Double cost = null;
+    JsonNode c = root.get("cost_usd");
+    if (c != null && !c.isNull()) {
+      if (!c.isNumber() || c.asDouble() < 0) {
+        throw new ReportException(file + ": cost_usd must be a number >= 0, was " + c);
+      }
+      cost = c.asDouble();
+    }
     return new TrialResult(
         file,
         root.path("duration_s").asDouble(0),
@@ -56,6 +73,17 @@ public record TrialResult(
         root.path("lag_us"),
         valid,
         reason,
-        cpu.isNumber() ? cpu.asDouble() : null);
+        cpu.isNumber() ? cpu.asDouble() : null,
+        usage,
+        cost);
+  }
+
+  private static long tokens(Path file, JsonNode usage, String field) {
+    JsonNode n = usage.get(field);
+    if (n == null || !n.canConvertToLong() || n.asLong() < 0) {
+      throw new ReportException(
+          file + ": usage." + field + " must be a whole number >= 0, was " + n);
+    }
+    return n.asLong();
   }
 }

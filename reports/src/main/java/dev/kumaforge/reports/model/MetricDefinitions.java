@@ -26,6 +26,12 @@ public final class MetricDefinitions {
         "throughput",
         "completed requests (successful + failed) per measured second, warm-up excluded");
     m.put("error_rate", "failed requests / all completed requests (any non-2xx, connect, timeout)");
+    m.put(
+        "cpu_per_request",
+        "the target process's CPU time (user + system) while measured / completed requests, µs");
+    m.put(
+        "cost_per_1k_requests",
+        "1000 x the trials' cost_usd / their completed requests, USD (LLM workloads)");
     return m;
   }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
  * requests; {@code throughputRps} = requests / measured seconds (mean over trials); {@code
  * addedLatencyUs} is null for the baseline target (or when there is no baseline); {@code spectrum}
  * is the percentile spectrum of {@code latencyUs} out to 99.999%; {@code ttftUs}, {@code itlUs} and
- * {@code tpotUs} are null unless the logs hold those tags (streaming LLM workloads).
+ * {@code tpotUs} are null unless the logs hold those tags (streaming LLM workloads); {@code usage},
+ * {@code costUsd} and {@code costPer1kRequestsUsd} are null unless the trials' {@code result.json}
+ * carry {@code usage} / {@code cost_usd}.
  */
 public record TargetSummary(
     String name,
@@ -33,4 +35,7 @@ public record TargetSummary(
     LatencyPercentiles tpotUs,
     boolean valid,
     String invalidReason,
-    Double cpuUsPerRequest) {}
+    Double cpuUsPerRequest,
+    TokenUsage usage,
+    Double costUsd,
+    Double costPer1kRequestsUsd) {}

@@ -20,4 +20,6 @@ public record TrialFigures(
     Map<String, Long> errorsByKind,
     boolean valid,
     String invalidReason,
-    Double cpuUsPerRequest) {}
+    Double cpuUsPerRequest,
+    TokenUsage usage,
+    Double costUsd) {}

@@ -1,9 +1,13 @@
 package dev.kumaforge.reports.render;
 
+import dev.kumaforge.reports.model.LatencyPercentiles;
+import dev.kumaforge.reports.model.PublishedFigure;
 import dev.kumaforge.reports.model.Summary;
 import dev.kumaforge.reports.model.TargetSummary;
 import dev.kumaforge.reports.model.TrialFigures;
 import dev.kumaforge.reports.render.internal.Charts;
+import dev.kumaforge.reports.render.internal.Comparisons;
+import dev.kumaforge.reports.render.internal.Style;
 import dev.kumaforge.reports.render.internal.Tables;
 import dev.kumaforge.reports.render.internal.Text;
 import java.util.List;
@@ -17,39 +21,6 @@ import java.util.Map;
 public final class HtmlReport {
   private HtmlReport() {}
 
-  private static final String CSS =
-      """
-      :root{--fg:#1d232a;--muted:#5b6773;--line:#e3e7eb;--bg:#f6f8fa;--pass:#1a7f37;\
-      --fail:#cf222e;--invalid:#9a6700}
-      *{box-sizing:border-box}
-      body{margin:0;font:14px/1.5 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,\
-      sans-serif;color:var(--fg);background:var(--bg)}
-      main{max-width:1240px;margin:0 auto;padding:24px 28px 48px}
-      header{display:flex;align-items:center;gap:16px;flex-wrap:wrap}
-      h1{font-size:22px;margin:0}
-      h2{font-size:17px;margin:32px 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line)}
-      h3{font-size:15px;margin:20px 0 8px}
-      .badge{display:inline-block;padding:3px 12px;border-radius:999px;color:#fff;font-weight:700;\
-      letter-spacing:.04em}
-      .pass{background:var(--pass)}.fail{background:var(--fail)}.invalid{background:var(--invalid)}
-      .meta{color:var(--muted);margin:6px 0 0}
-      .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px;\
-      margin:12px 0}
-      .warn{border-left:5px solid var(--invalid);background:#fff8c5}
-      table{border-collapse:collapse;width:100%;background:#fff;font-variant-numeric:tabular-nums}
-      th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:right;\
-      white-space:nowrap}
-      th{background:#f0f3f6;font-weight:600;color:#33404d;white-space:normal;vertical-align:bottom}
-      th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}
-      td.bad{color:var(--fail);font-weight:700}td.good{color:var(--pass);font-weight:600}
-      tr.spread td{color:var(--muted);font-style:italic}
-      .scroll{overflow-x:auto}
-      svg{width:100%;height:auto;display:block}
-      dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
-      dt{font-weight:600}dd{margin:0;color:#33404d}
-      .note{color:var(--muted);font-size:13px}
-      """;
-
   /** The HTML report for {@code summary}. */
   public static String render(Summary s) {
     StringBuilder b = new StringBuilder(256 * 1024);
@@ -58,7 +29,7 @@ public final class HtmlReport {
         .append("<title>Forge report: ")
         .append(Text.xml(s.scenario()))
         .append("</title>\n<style>\n")
-        .append(CSS)
+        .append(Style.CSS)
         .append("</style>\n</head>\n<body>\n<main>\n");
 
     b.append("<header><h1>Forge report: ")
@@ -121,20 +92,93 @@ public final class HtmlReport {
       table(b, Tables.RATIOS_HEADER, Tables.ratios(s), false);
     }
 
+    comparison(b, s);
+    // The sources are shown without their scheme so that the file holds no http(s) URI at all
+    // (a grep for external references stays clean); report.md keeps the full URLs.
+    List<List<String>> published =
+        Tables.published(s).stream()
+            .map(
+                r -> r.stream().map(c -> c.replace("https://", "").replace("http://", "")).toList())
+            .toList();
+    if (!published.isEmpty()) {
+      b.append("<h2>Gateways not run here: published figures</h2>\n<p class=\"note\">")
+          .append("Figures published by others under their own conditions, <b>")
+          .append(Text.xml(PublishedFigure.MARK))
+          .append("</b>: context, not a comparison measured on this machine (")
+          .append(Text.xml(Tables.publishedVersion()))
+          .append(").</p>\n");
+      table(b, Tables.PUBLISHED_HEADER, published, false, "wrap published");
+      String ratio = Tables.publishedCpuRatio(s);
+      if (ratio != null) {
+        b.append("<p class=\"note\">").append(Text.xml(ratio)).append("</p>\n");
+      }
+    }
+
     b.append("<h2>Latency percentile spectrum</h2>\n<div class=\"card\">")
         .append(Charts.spectrum(s.targets(), 1100, 480))
         .append("</div>\n");
     b.append("<h2>Over time</h2>\n<div class=\"card\">")
-        .append(Charts.timeSeries(s.targets(), 1100, 640))
+        .append(Charts.timeSeries(s.targets(), s.events(), 1100, 640))
         .append("</div>\n<p class=\"note\">Per-second values; with several trials, rate and errors")
         .append(" are the mean per trial and percentiles come from that second's histograms")
-        .append(" merged over trials.</p>\n");
+        .append(" merged over trials.");
+    if (!s.events().isEmpty()) {
+      b.append(" Shaded red: fault windows; dashed vertical lines: phase boundaries (from")
+          .append(" events.jsonl).");
+    }
+    b.append("</p>\n");
 
     List<List<String>> llm = Tables.llm(s);
     if (!llm.isEmpty()) {
       b.append("<h2>LLM timings</h2>\n<p class=\"note\">TTFT, ITL and TPOT as defined below,")
           .append(" all trials merged.</p>\n");
       table(b, Tables.LLM_HEADER, llm, false);
+      b.append("<div class=\"grid\">");
+      for (String[] m :
+          new String[][] {
+            {"ttft", "TTFT: time to first token"},
+            {"itl", "ITL: inter-token latency"},
+            {"tpot", "TPOT: time per output token"}
+          }) {
+        boolean any =
+            s.targets().stream()
+                .anyMatch(
+                    t -> {
+                      LatencyPercentiles p =
+                          switch (m[0]) {
+                            case "ttft" -> t.ttftUs();
+                            case "itl" -> t.itlUs();
+                            default -> t.tpotUs();
+                          };
+                      return p != null && p.count() > 0;
+                    });
+        if (any) {
+          b.append("<div class=\"card\">")
+              .append(Charts.llm(s.targets(), m[0], m[1] + " by percentile", 560, 320))
+              .append("</div>");
+        }
+      }
+      b.append("</div>\n");
+    }
+    List<List<String>> cost = Tables.cost(s);
+    if (!cost.isEmpty()) {
+      b.append("<h2>Cost per 1,000 requests</h2>\n<p class=\"note\">From the trials'")
+          .append(" result.json usage and cost_usd: total cost over those trials divided by their")
+          .append(" requests, times 1,000.</p>\n");
+      table(b, Tables.COST_HEADER, cost, false);
+      List<Charts.Bar> bars = Comparisons.costPer1k(s);
+      if (!bars.isEmpty()) {
+        b.append("<div class=\"card\">")
+            .append(
+                Charts.bars(
+                    "cost", "Cost per 1,000 requests (USD)", "USD / 1k requests", bars, 1100, 300))
+            .append("</div>\n");
+      }
+    }
+    if (!s.jmh().isEmpty()) {
+      b.append("<h2>Microbenchmarks (JMH)</h2>\n<p class=\"note\">From jmh.json (JMH -rf")
+          .append(" json); error is JMH's 99.9% confidence half-width.</p>\n");
+      table(b, Tables.JMH_HEADER, Tables.jmh(s), false);
     }
 
     b.append("<h2>SLOs</h2>\n");
@@ -183,9 +227,51 @@ public final class HtmlReport {
     return b.toString();
   }
 
+  private static void comparison(StringBuilder b, Summary s) {
+    if (s.targets().size() < 2) {
+      return;
+    }
+    b.append("<h2>Comparison</h2>\n");
+    if (Summary.INVALID.equals(s.verdict())) {
+      b.append("<p class=\"note bad-note\">Invalid run: these bars are not trusted (see the")
+          .append(" warning above).</p>\n");
+    }
+    b.append("<p class=\"note\">One bar per target (all trials merged); with several trials,")
+        .append(" the black whisker spans the smallest to the largest single-trial value. Added")
+        .append(" latency is against ")
+        .append(Text.xml(s.baseline() == null ? "no baseline" : s.baseline()))
+        .append(", trial by trial.</p>\n<div class=\"grid\">");
+    bars(b, "cmp-throughput", "Throughput", "req/s", Comparisons.throughput(s));
+    bars(b, "cmp-cpu", "CPU per request", "µs CPU / request", Comparisons.cpu(s));
+    bars(b, "cmp-added-p50", "Added latency p50", "ms", Comparisons.added(s, "p50"));
+    bars(b, "cmp-added-p99", "Added latency p99", "ms", Comparisons.added(s, "p99"));
+    b.append("</div>\n");
+  }
+
+  private static void bars(
+      StringBuilder b, String id, String title, String unit, List<Charts.Bar> bars) {
+    if (bars.isEmpty()) {
+      return;
+    }
+    b.append("<div class=\"card\">")
+        .append(Charts.bars(id, title, unit, bars, 560, 300))
+        .append("</div>");
+  }
+
   private static void table(
       StringBuilder b, List<String> header, List<List<String>> rows, boolean verdictColumn) {
-    b.append("<div class=\"scroll\"><table>\n<thead><tr>");
+    table(b, header, rows, verdictColumn, null);
+  }
+
+  private static void table(
+      StringBuilder b,
+      List<String> header,
+      List<List<String>> rows,
+      boolean verdictColumn,
+      String cssClass) {
+    b.append("<div class=\"scroll\"><table")
+        .append(cssClass == null ? "" : " class=\"" + cssClass + "\"")
+        .append(">\n<thead><tr>");
     header.forEach(h -> b.append("<th>").append(Text.xml(h)).append("</th>"));
     b.append("</tr></thead>\n<tbody>\n");
     for (List<String> r : rows) {

@@ -1,5 +1,6 @@
 package dev.kumaforge.reports.render;
 
+import dev.kumaforge.reports.model.PublishedFigure;
 import dev.kumaforge.reports.model.Summary;
 import dev.kumaforge.reports.model.TargetSummary;
 import dev.kumaforge.reports.model.TrialFigures;
@@ -64,6 +65,25 @@ public final class MarkdownReport {
       b.append(Tables.RATIOS_NOTE).append("\n\n");
       table(b, Tables.RATIOS_HEADER, Tables.ratios(s));
     }
+    List<List<String>> published = Tables.published(s);
+    if (!published.isEmpty()) {
+      b.append("## Gateways not run here: published figures\n\n");
+      b.append("Figures published by others under their own conditions, **")
+          .append(PublishedFigure.MARK)
+          .append("**: context, not a comparison measured on this machine (")
+          .append(Tables.publishedVersion())
+          .append(").\n\n");
+      table(b, Tables.PUBLISHED_HEADER, published);
+      String ratio = Tables.publishedCpuRatio(s);
+      if (ratio != null) {
+        b.append(ratio).append("\n\n");
+      }
+    }
+    if (!s.events().isEmpty()) {
+      b.append("## Events\n\n");
+      b.append("From events.jsonl; seconds since the measurement start.\n\n");
+      table(b, Tables.EVENTS_HEADER, Tables.events(s));
+    }
     for (TargetSummary t : s.targets()) {
       b.append("### ").append(t.name()).append(" (").append(t.type()).append(")\n\n");
       table(b, Tables.TRIALS_HEADER, Tables.trials(t));
@@ -84,6 +104,18 @@ public final class MarkdownReport {
       b.append("## LLM timings\n\n");
       b.append("TTFT, ITL and TPOT as defined below, all trials merged.\n\n");
       table(b, Tables.LLM_HEADER, llm);
+    }
+
+    List<List<String>> cost = Tables.cost(s);
+    if (!cost.isEmpty()) {
+      b.append("## Cost per 1,000 requests\n\n");
+      b.append("From the trials' result.json usage and cost_usd.\n\n");
+      table(b, Tables.COST_HEADER, cost);
+    }
+    if (!s.jmh().isEmpty()) {
+      b.append("## Microbenchmarks (JMH)\n\n");
+      b.append("From jmh.json (JMH -rf json); error is JMH's 99.9% confidence half-width.\n\n");
+      table(b, Tables.JMH_HEADER, Tables.jmh(s));
     }
 
     b.append("## SLOs\n\n");

@@ -1,9 +1,13 @@
 package dev.kumaforge.reports.render.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kumaforge.reports.internal.PublishedFigures;
 import dev.kumaforge.reports.internal.Units;
 import dev.kumaforge.reports.model.AddedLatency;
+import dev.kumaforge.reports.model.Event;
+import dev.kumaforge.reports.model.JmhBenchmark;
 import dev.kumaforge.reports.model.LatencyPercentiles;
+import dev.kumaforge.reports.model.PublishedFigure;
 import dev.kumaforge.reports.model.Ratio;
 import dev.kumaforge.reports.model.SloResult;
 import dev.kumaforge.reports.model.Spread;
@@ -172,6 +176,154 @@ public final class Tables {
             Units.ms(p.p99()),
             Units.ms(p.p999()),
             Units.ms(p.max())));
+  }
+
+  /** Header of {@link #published}. */
+  public static final List<String> PUBLISHED_HEADER =
+      List.of("product", "figure", "conditions", "source", "status");
+
+  /** One row per published figure shown for this run (gateways it did not measure). */
+  public static List<List<String>> published(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (PublishedFigure f : s.publishedFigures()) {
+      rows.add(
+          List.of(
+              f.product(),
+              f.statement(),
+              f.conditions(),
+              f.source() + (f.sourceVerified() ? "" : " (source not verified)"),
+              PublishedFigure.MARK));
+    }
+    return rows;
+  }
+
+  /** Which version of the published-figures resource the rows come from. */
+  public static String publishedVersion() {
+    return "published-figures.yaml version " + PublishedFigures.version();
+  }
+
+  /**
+   * The published Envoy/nginx CPU ratio next to this run's measured reference/nginx CPU ratios, or
+   * null when the published Envoy and nginx CPU figures are not shown.
+   */
+  public static String publishedCpuRatio(Summary s) {
+    PublishedFigure envoy = figure(s, "envoy", "cpu_us_per_request");
+    PublishedFigure nginx = figure(s, "nginx", "cpu_us_per_request");
+    if (envoy == null || nginx == null || nginx.value() == null || envoy.value() == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("Published, not measured here: Envoy/nginx CPU per request about ")
+        .append(Units.trim(Math.round(envoy.value() / nginx.value() * 100) / 100.0))
+        .append("x (")
+        .append(Units.trim(envoy.value()))
+        .append(" µs / ")
+        .append(Units.trim(nginx.value()))
+        .append(" µs");
+    b.append(envoy.sourceVerified() ? ")" : ", source not verified)");
+    List<String> measured = new ArrayList<>();
+    for (Ratio r : s.ratios()) {
+      if (r.metric().equals("cpu_per_request") && r.value() != null) {
+        TargetSummary den = s.target(r.denominator()).orElse(null);
+        if (den != null && den.type().equals("nginx")) {
+          measured.add(
+              r.numerator()
+                  + "/"
+                  + r.denominator()
+                  + " "
+                  + Units.trim(r.value())
+                  + "x"
+                  + (r.trials() == null
+                      ? ""
+                      : " (trials "
+                          + Units.trim(r.trials().min())
+                          + "x - "
+                          + Units.trim(r.trials().max())
+                          + "x)"));
+        }
+      }
+    }
+    b.append(". Measured in this run: ")
+        .append(measured.isEmpty() ? "no reference/nginx CPU ratio" : String.join(", ", measured))
+        .append('.');
+    return b.toString();
+  }
+
+  private static PublishedFigure figure(Summary s, String product, String metric) {
+    return s.publishedFigures().stream()
+        .filter(f -> f.product().equals(product) && f.metric().equals(metric))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Header of {@link #cost}. */
+  public static final List<String> COST_HEADER =
+      List.of(
+          "target", "requests", "prompt tokens", "completion tokens", "cost USD", "USD / 1k req");
+
+  /** One row per target whose trials carry a cost or token usage; empty when none does. */
+  public static List<List<String>> cost(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (TargetSummary t : s.targets()) {
+      if (t.costUsd() == null && t.usage() == null) {
+        continue;
+      }
+      rows.add(
+          List.of(
+              t.name(),
+              Long.toString(t.requests()),
+              t.usage() == null ? "-" : Long.toString(t.usage().promptTokens()),
+              t.usage() == null ? "-" : Long.toString(t.usage().completionTokens()),
+              t.costUsd() == null ? "-" : usd(t.costUsd()),
+              t.costPer1kRequestsUsd() == null ? "-" : usd(t.costPer1kRequestsUsd())));
+    }
+    return rows;
+  }
+
+  /** Header of {@link #events}. */
+  public static final List<String> EVENTS_HEADER = List.of("t s", "event", "name");
+
+  /** One row per event of the run. */
+  public static List<List<String>> events(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Event e : s.events()) {
+      rows.add(List.of(Units.trim(e.tMs() / 1000.0), e.type().replace('_', ' '), e.name()));
+    }
+    return rows;
+  }
+
+  /** Header of {@link #jmh}. */
+  public static final List<String> JMH_HEADER =
+      List.of("benchmark", "mode", "threads", "forks", "score", "error (99.9%)", "unit");
+
+  /** One row per JMH benchmark included in the report. */
+  public static List<List<String>> jmh(Summary s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (JmhBenchmark b : s.jmh()) {
+      rows.add(
+          List.of(
+              b.benchmark(),
+              b.mode(),
+              Integer.toString(b.threads()),
+              Integer.toString(b.forks()),
+              sig(b.score()),
+              Double.isNaN(b.scoreError()) ? "-" : "± " + sig(b.scoreError()),
+              b.unit()));
+    }
+    return rows;
+  }
+
+  /** A USD amount with 6 significant decimals trimmed: {@code 0.0125}. */
+  public static String usd(double v) {
+    String t = String.format(java.util.Locale.ROOT, "%.6f", v).replaceAll("0+$", "");
+    return "$" + (t.endsWith(".") ? t.substring(0, t.length() - 1) : t);
+  }
+
+  /** A score with 3 decimals below 1000 and none above: {@code 12.346}, {@code 1234567}. */
+  static String sig(double v) {
+    return Math.abs(v) >= 1000
+        ? String.format(java.util.Locale.ROOT, "%.0f", v)
+        : String.format(java.util.Locale.ROOT, "%.3f", v);
   }
 
   /** Header of {@link #slos}. */
