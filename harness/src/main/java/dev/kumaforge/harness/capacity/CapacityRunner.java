@@ -88,7 +88,10 @@ public final class CapacityRunner {
     boolean allSustainedSomething = true;
     StringBuilder md = new StringBuilder("# Capacity: " + scenario.name() + "\n\n");
     try (MockBackendsProcess backends = backendsFactory.start(dir.resolve("backends"))) {
-      TargetLauncher launcher = backends.launcher(scenario, console);
+      TargetLauncher launcher =
+          backends == null
+              ? new TargetLauncher(scenario, Map.of(), Map.of(), console)
+              : backends.launcher(scenario, console);
       for (Target target : scenario.targets()) {
         Path tdir = dir.resolve("targets").resolve(target.name());
         try (RunningTarget running = launcher.start(target, tdir, tdir)) {

@@ -81,7 +81,9 @@ public final class CapacityCommand implements Callable<Integer> {
     CapacityCriteria criteria = CapacityCriteria.parse(slo);
     Scenario s = RunOrchestrator.checkScenario(scenario);
     var backendsConfig =
-        dev.kumaforge.backends.config.BackendsConfig.load(s.backends().configPath());
+        s.backends() == null
+            ? null
+            : dev.kumaforge.backends.config.BackendsConfig.load(s.backends().configPath());
     Console console = Console.system();
     CapacityRunner.Settings settings =
         new CapacityRunner.Settings(
@@ -97,7 +99,10 @@ public final class CapacityCommand implements Callable<Integer> {
     return new CapacityRunner(
             s,
             dir ->
-                MockBackendsProcess.start(s, backendsConfig, dir, Duration.ofSeconds(60), console),
+                backendsConfig == null
+                    ? null
+                    : MockBackendsProcess.start(
+                        s, backendsConfig, dir, Duration.ofSeconds(60), console),
             settings,
             console)
         .run(out);

@@ -51,7 +51,9 @@ public final class RunOrchestrator {
   static Checked check(Path scenarioFile) {
     Scenario scenario = Scenario.load(scenarioFile);
     RunPlan plan = RunPlan.of(scenario);
-    BackendsConfig backendsConfig = BackendsConfig.load(scenario.backends().configPath());
+    // A scenario whose targets are all external needs no mock backends.
+    BackendsConfig backendsConfig =
+        scenario.backends() == null ? null : BackendsConfig.load(scenario.backends().configPath());
     for (Target t : plan.targets()) {
       if (t.configPath() != null) {
         dev.kumaforge.gateway.config.GatewayConfig.load(t.configPath());
@@ -91,9 +93,14 @@ public final class RunOrchestrator {
           JSON.writeValueAsBytes(
               Manifest.build(scenario, checked.plan(), scenarioFile, startedAt)));
       try (MockBackendsProcess backends =
-          MockBackendsProcess.start(
-              scenario, checked.backends(), dir.resolve("backends"), READY_TIMEOUT, console)) {
-        TargetLauncher launcher = backends.launcher(scenario, console);
+          checked.backends() == null
+              ? null
+              : MockBackendsProcess.start(
+                  scenario, checked.backends(), dir.resolve("backends"), READY_TIMEOUT, console)) {
+        TargetLauncher launcher =
+            backends == null
+                ? new TargetLauncher(scenario, Map.of(), Map.of(), console)
+                : backends.launcher(scenario, console);
         for (RunPlan.Step step : checked.plan().steps()) {
           runStep(scenario, step, dir, launcher);
         }
