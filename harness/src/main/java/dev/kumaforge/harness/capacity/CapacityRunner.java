@@ -18,6 +18,7 @@ import dev.kumaforge.load.scenario.Phase;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
 import dev.kumaforge.load.scenario.Workload;
+import dev.kumaforge.reports.capacity.CapacityReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -82,11 +83,13 @@ public final class CapacityRunner {
     doc.put("scenario", scenario.name());
     doc.put("started_at", Instant.now().toString());
     doc.put("machine", dev.kumaforge.harness.run.MachineInfo.describe());
-    doc.put("criteria", settings.criteria());
+    Map<String, Object> criteria = new LinkedHashMap<>();
+    criteria.put("latency_micros", settings.criteria().latencyMicros());
+    criteria.put("max_error_rate", settings.criteria().maxErrorRate());
+    doc.put("criteria", criteria);
     List<Map<String, Object>> targets = new ArrayList<>();
     doc.put("targets", targets);
     boolean allSustainedSomething = true;
-    StringBuilder md = new StringBuilder("# Capacity: " + scenario.name() + "\n\n");
     try (MockBackendsProcess backends = backendsFactory.start(dir.resolve("backends"))) {
       TargetLauncher launcher =
           backends == null
@@ -110,14 +113,13 @@ public final class CapacityRunner {
           running.checkAlive();
           allSustainedSomething &= result.maxSustainedRps() > 0;
           targets.add(describe(target, result));
-          md.append(table(target, result));
           console.line(summaryLine(target, result));
         }
       }
-      AtomicFiles.write(dir.resolve("capacity.json"), JSON.writeValueAsBytes(doc));
-      AtomicFiles.writeString(dir.resolve("capacity.md"), md.toString());
+      AtomicFiles.write(dir.resolve(CapacityReport.JSON), JSON.writeValueAsBytes(doc));
+      CapacityReport.generate(dir);
       Path done = folder.complete();
-      console.line("capacity results: " + done.resolve("capacity.json"));
+      console.line("capacity report: " + done.resolve(CapacityReport.HTML));
       return allSustainedSomething ? 0 : 1;
     } catch (IOException e) {
       folder.fail();
@@ -276,38 +278,6 @@ public final class CapacityRunner {
               r.replicasFor(settings.neededRps()));
     }
     return line;
-  }
-
-  private String table(Target target, CapacitySearch.Result r) {
-    StringBuilder b = new StringBuilder();
-    b.append("## ")
-        .append(target.name())
-        .append("\n\n")
-        .append(summaryLine(target, r))
-        .append("\n\n");
-    b.append("| step | offered req/s | completed | p50 | p99 | p99.9 | error rate | verdict |\n");
-    b.append("|---:|---:|---:|---:|---:|---:|---:|---|\n");
-    int n = 0;
-    for (CapacitySearch.Step s : r.steps()) {
-      Map<String, Long> l = s.outcome().latencyMicros();
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "| %d | %.0f | %d | %s | %s | %s | %.3f%% | %s |%n",
-              ++n,
-              s.outcome().rateRps(),
-              s.outcome().completed(),
-              fmt(l.get("p50")),
-              fmt(l.get("p99")),
-              fmt(l.get("p999")),
-              s.outcome().errorRate() * 100,
-              s.sustained() ? "sustained" : "missed: " + String.join("; ", s.misses())));
-    }
-    return b.append('\n').toString();
-  }
-
-  private static String fmt(Long micros) {
-    return micros == null ? "-" : Durations.formatMicros(micros);
   }
 
   private static double round(double v) {
