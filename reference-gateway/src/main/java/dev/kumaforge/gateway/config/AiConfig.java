@@ -1,0 +1,202 @@
+package dev.kumaforge.gateway.config;
+
+import dev.kumaforge.common.config.Validatable;
+import dev.kumaforge.common.config.Validator;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The AI gateway: a model catalog (aliases to provider deployments), routing strategies, fallbacks
+ * and conversation sessions; used by routes with {@code llm: true}.
+ *
+ * @param models the catalog; a client names an alias
+ * @param sessions conversation context settings
+ * @param tokenCacheSize messages whose token count is cached (default 100000)
+ */
+public record AiConfig(List<ModelAlias> models, Sessions sessions, Integer tokenCacheSize)
+    implements Validatable {
+
+  public AiConfig {
+    models = GatewayConfig.immutable(models);
+    sessions = sessions == null ? new Sessions(null, null, null) : sessions;
+    tokenCacheSize = tokenCacheSize == null ? 100_000 : tokenCacheSize;
+  }
+
+  /** The alias named {@code name}, or null. */
+  public ModelAlias model(String name) {
+    for (ModelAlias m : models) {
+      if (m.name().equals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void validate(Validator v) {
+    Set<String> names = new HashSet<>();
+    v.check(!models.isEmpty(), "models", "[]", "at least one model alias");
+    v.each(
+        "models",
+        models,
+        (mv, m) -> {
+          m.validate(mv);
+          if (m.name() != null) {
+            mv.check(names.add(m.name()), "name", m.name(), "a unique model alias");
+          }
+        });
+    v.each(
+        "models",
+        models,
+        (mv, m) ->
+            mv.each(
+                "fallbacks",
+                m.fallbacks(),
+                (fv, f) ->
+                    fv.check(
+                        model(f) != null && !f.equals(m.name()),
+                        "",
+                        "'" + f + "'",
+                        "the name of another alias in ai.models[]")));
+    v.check(tokenCacheSize >= 0, "tokenCacheSize", tokenCacheSize, ">= 0");
+    Validator sv = v.at("sessions");
+    GatewayConfig.positive(sv, sessions.ttl(), "ttl");
+    sv.check(sessions.maxSessions() > 0, "maxSessions", sessions.maxSessions(), "> 0");
+    sv.check(
+        sessions.header().matches("[A-Za-z0-9-]+"),
+        "header",
+        "'" + sessions.header() + "'",
+        "an HTTP header name");
+  }
+
+  /** How the deployments of an alias are ordered for each request. */
+  public enum Strategy {
+    /** In the listed order. */
+    ordered,
+    /** Randomly by weight, then the rest in listed order. */
+    weighted,
+    /** Cheapest first (input + output price). */
+    lowestCost,
+    /** Lowest moving average time to first token first. */
+    lowestLatency,
+    /** Fewest requests in flight first. */
+    leastBusy
+  }
+
+  /** Provider wire formats. */
+  public enum Style {
+    openai,
+    anthropic
+  }
+
+  /**
+   * A model alias clients name.
+   *
+   * @param name alias, for example {@code gpt-4o-mini} or {@code fast}
+   * @param strategy order of the deployments (default ordered)
+   * @param deployments at least one
+   * @param fallbacks other aliases tried in order when every deployment failed
+   */
+  public record ModelAlias(
+      String name, Strategy strategy, List<Deployment> deployments, List<String> fallbacks) {
+    public ModelAlias {
+      strategy = strategy == null ? Strategy.ordered : strategy;
+      deployments = GatewayConfig.immutable(deployments);
+      fallbacks = GatewayConfig.immutable(fallbacks);
+    }
+
+    void validate(Validator v) {
+      v.required(name, "name");
+      v.check(!deployments.isEmpty(), "deployments", "[]", "at least one deployment");
+      v.each("deployments", deployments, (dv, d) -> d.validate(dv));
+    }
+  }
+
+  /**
+   * One provider deployment of a model.
+   *
+   * @param backend name of a backend in {@code backends[]}
+   * @param style the provider's wire format (default openai)
+   * @param model the provider's model name
+   * @param apiKey the key the gateway sends upstream (default none)
+   * @param contextWindow tokens, prompt + output (default 128000)
+   * @param maxOutput output tokens at most (default 4096); also the default max_tokens
+   * @param price USD per million tokens
+   * @param weight relative weight for the weighted strategy (default 1)
+   * @param encoding jtokkit encoding counting tokens (default o200k_base)
+   */
+  public record Deployment(
+      String backend,
+      Style style,
+      String model,
+      String apiKey,
+      Integer contextWindow,
+      Integer maxOutput,
+      Price price,
+      Integer weight,
+      String encoding) {
+    public Deployment {
+      style = style == null ? Style.openai : style;
+      contextWindow = contextWindow == null ? 128_000 : contextWindow;
+      maxOutput = maxOutput == null ? 4096 : maxOutput;
+      price = price == null ? new Price(0, 0) : price;
+      weight = weight == null ? 1 : weight;
+      encoding = encoding == null ? "o200k_base" : encoding.toLowerCase(Locale.ROOT);
+    }
+
+    void validate(Validator v) {
+      v.required(backend, "backend");
+      v.required(model, "model");
+      v.check(contextWindow > 0, "contextWindow", contextWindow, "> 0");
+      v.check(
+          maxOutput > 0 && maxOutput < contextWindow,
+          "maxOutput",
+          maxOutput,
+          "> 0 and < contextWindow");
+      v.check(price.input() >= 0 && price.output() >= 0, "price", price, "prices >= 0");
+      v.check(weight >= 0, "weight", weight, ">= 0");
+      v.check(
+          Set.of("o200k_base", "cl100k_base", "p50k_base", "p50k_edit", "r50k_base")
+              .contains(encoding),
+          "encoding",
+          encoding,
+          "one of o200k_base, cl100k_base, p50k_base, p50k_edit, r50k_base");
+    }
+
+    /** A label such as {@code openai/gpt-4o-mini}. */
+    public String label() {
+      return backend + "/" + model;
+    }
+  }
+
+  /**
+   * Prices.
+   *
+   * @param input USD per million prompt tokens
+   * @param output USD per million completion tokens
+   */
+  public record Price(double input, double output) {
+    /** The cost of a usage in USD. */
+    public double cost(long promptTokens, long completionTokens) {
+      return (promptTokens * input + completionTokens * output) / 1_000_000.0;
+    }
+  }
+
+  /**
+   * Conversation sessions: a client sending the header continues the consumer's conversation.
+   *
+   * @param header session id header (default x-session-id)
+   * @param ttl idle time after which a session is forgotten (default 30m)
+   * @param maxSessions sessions kept at most (default 100000)
+   */
+  public record Sessions(String header, Duration ttl, Integer maxSessions) {
+    public Sessions {
+      header = header == null ? "x-session-id" : header.toLowerCase(Locale.ROOT);
+      ttl = ttl == null ? Duration.ofMinutes(30) : ttl;
+      maxSessions = maxSessions == null ? 100_000 : maxSessions;
+    }
+  }
+}
