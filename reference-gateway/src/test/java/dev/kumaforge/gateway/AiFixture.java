@@ -45,6 +45,7 @@ final class AiFixture implements AutoCloseable {
             - name: claude-haiku-4-5
               encoding: cl100k_base
               price: {input: 1.0, output: 5.0}
+              latency: {prefillOverhead: 50ms}
               output: {tokens: 4, text: The quick brown fox}
       """;
 
@@ -77,6 +78,7 @@ final class AiFixture implements AutoCloseable {
         + "    endpoints: [{address: \""
         + hostPort("openai")
         + "\"}]\n"
+        + "    retry: {perTryTimeout: 1s}\n"
         + "  - name: anthropic\n"
         + "    endpoints: [{address: \""
         + hostPort("anthropic")

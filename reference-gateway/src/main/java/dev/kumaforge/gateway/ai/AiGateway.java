@@ -279,7 +279,10 @@ public final class AiGateway {
 
   static HttpResponse json(int status, String body) {
     return HttpResponse.create()
-        .withStatus(StatusCodes.get(status))
+        .withStatus(
+            StatusCodes.lookup(status)
+                .orElseGet(
+                    () -> StatusCodes.custom(status, "Provider status " + status, "", false, true)))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
   }
 

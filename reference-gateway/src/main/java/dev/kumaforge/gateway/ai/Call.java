@@ -302,27 +302,32 @@ final class Call {
         .singleRequest(
             upstream, ctx.http().defaultClientHttpsContext(), backend.poolSettings(), ctx.log())
         .whenCompleteAsync(
-            (resp, err) -> {
-              if (err != null) {
-                if (a.decide()) {
-                  a.release();
-                  fallback(d, "connect", err.getClass().getSimpleName() + ": " + err.getMessage());
-                }
-                return;
-              }
-              if (a.decided.get()) {
-                resp.discardEntityBytes(ctx.materializer());
-                return;
-              }
-              int status = resp.status().intValue();
-              if (status == 200 && stream && isEventStream(resp)) {
-                streamAttempt(a, resp);
-              } else if (status == 200) {
-                strictAttempt(a, resp);
-              } else {
-                errorAttempt(a, resp);
-              }
-            },
+            (resp, err) ->
+                guard(
+                    () -> {
+                      if (err != null) {
+                        if (a.decide()) {
+                          a.release();
+                          fallback(
+                              d,
+                              "connect",
+                              err.getClass().getSimpleName() + ": " + err.getMessage());
+                        }
+                        return;
+                      }
+                      if (a.decided.get()) {
+                        resp.discardEntityBytes(ctx.materializer());
+                        return;
+                      }
+                      int status = resp.status().intValue();
+                      if (status == 200 && stream && isEventStream(resp)) {
+                        streamAttempt(a, resp);
+                      } else if (status == 200) {
+                        strictAttempt(a, resp);
+                      } else {
+                        errorAttempt(a, resp);
+                      }
+                    }),
             ctx.dispatcher());
   }
 
@@ -413,28 +418,31 @@ final class Call {
     resp.entity()
         .toStrict(10_000, MAX_ERROR_BODY, ctx.materializer())
         .whenCompleteAsync(
-            (strict, err) -> {
-              if (!a.decide()) {
-                return;
-              }
-              a.release();
-              String text = err == null ? strict.getData().utf8String() : "";
-              boolean retryable = status == 429 || status >= 500 || contextLength(status, text);
-              HttpResponse clientError = clientError(a.d, status, text, resp);
-              if (retryable) {
-                lastError = clientError;
-                fallback(
-                    a.d,
-                    status == 429
-                        ? "rate_limited"
-                        : status >= 500 ? "status_5xx" : "context_length",
-                    "HTTP " + status + " " + Wire.errorMessage(text));
-              } else {
-                settle(null, null, 0);
-                gw.metrics().request(aliasName, consumer.name(), status);
-                result.complete(clientError);
-              }
-            },
+            (strict, err) ->
+                guard(
+                    () -> {
+                      if (!a.decide()) {
+                        return;
+                      }
+                      a.release();
+                      String text = err == null ? strict.getData().utf8String() : "";
+                      boolean retryable =
+                          status == 429 || status >= 500 || contextLength(status, text);
+                      HttpResponse clientError = clientError(a.d, status, text, resp);
+                      if (retryable) {
+                        lastError = clientError;
+                        fallback(
+                            a.d,
+                            status == 429
+                                ? "rate_limited"
+                                : status >= 500 ? "status_5xx" : "context_length",
+                            "HTTP " + status + " " + Wire.errorMessage(text));
+                      } else {
+                        settle(null, null, 0);
+                        gw.metrics().request(aliasName, consumer.name(), status);
+                        result.complete(clientError);
+                      }
+                    }),
             ctx.dispatcher());
   }
 
@@ -465,52 +473,58 @@ final class Call {
     resp.entity()
         .toStrict(Math.max(1, a.remainingMillis()), AiGateway.MAX_BODY, ctx.materializer())
         .whenCompleteAsync(
-            (strict, err) -> {
-              if (!a.decide()) {
-                return;
-              }
-              a.release();
-              JsonNode json = err == null ? Wire.parse(strict.getData().utf8String()) : null;
-              if (json == null || !json.isObject()) {
-                fallback(
-                    a.d,
-                    "malformed",
-                    err != null ? "reading the answer: " + err.getMessage() : "answer is not JSON");
-                return;
-              }
-              String out;
-              Usage usage;
-              ObjectNode assistant = null;
-              if (kind == Kind.CHAT && a.d.style() == AiConfig.Style.anthropic) {
-                ObjectNode translated =
-                    Anthropic.response(json, ctx.clock().currentTimeMillis() / 1000);
-                out = translated.toString();
-                usage = Anthropic.usage(json);
-                assistant = Anthropic.assistant(translated);
-              } else if (kind == Kind.MESSAGES) {
-                out = strict.getData().utf8String();
-                usage = Anthropic.usage(json);
-              } else {
-                out = strict.getData().utf8String();
-                JsonNode u = json.path("usage");
-                usage =
-                    new Usage(
-                        u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong());
-                if (kind == Kind.CHAT) {
-                  assistant = Anthropic.assistant(json);
-                }
-              }
-              double ttft = (ctx.clock().nanoTime() - start) / 1e9;
-              gw.stats(a.d).ttft(ttft * 1000);
-              gw.metrics().ttft(a.d.model(), ttft);
-              settle(a.d, usage, 0);
-              HttpResponse r = AiGateway.json(200, out);
-              if (!storeAnswer(assistant)) {
-                r = sessionLost();
-              }
-              gw.metrics().request(aliasName, consumer.name(), r.status().intValue());
-              result.complete(r);
-            },
+            (strict, err) ->
+                guard(
+                    () -> {
+                      if (!a.decide()) {
+                        return;
+                      }
+                      a.release();
+                      JsonNode json =
+                          err == null ? Wire.parse(strict.getData().utf8String()) : null;
+                      if (json == null || !json.isObject()) {
+                        fallback(
+                            a.d,
+                            "malformed",
+                            err != null
+                                ? "reading the answer: " + err.getMessage()
+                                : "answer is not JSON");
+                        return;
+                      }
+                      String out;
+                      Usage usage;
+                      ObjectNode assistant = null;
+                      if (kind == Kind.CHAT && a.d.style() == AiConfig.Style.anthropic) {
+                        ObjectNode translated =
+                            Anthropic.response(json, ctx.clock().currentTimeMillis() / 1000);
+                        out = translated.toString();
+                        usage = Anthropic.usage(json);
+                        assistant = Anthropic.assistant(translated);
+                      } else if (kind == Kind.MESSAGES) {
+                        out = strict.getData().utf8String();
+                        usage = Anthropic.usage(json);
+                      } else {
+                        out = strict.getData().utf8String();
+                        JsonNode u = json.path("usage");
+                        usage =
+                            new Usage(
+                                u.path("prompt_tokens").asLong(),
+                                u.path("completion_tokens").asLong());
+                        if (kind == Kind.CHAT) {
+                          assistant = Anthropic.assistant(json);
+                        }
+                      }
+                      double ttft = (ctx.clock().nanoTime() - start) / 1e9;
+                      gw.stats(a.d).ttft(ttft * 1000);
+                      gw.metrics().ttft(a.d.model(), ttft);
+                      settle(a.d, usage, 0);
+                      HttpResponse r = AiGateway.json(200, out);
+                      if (!storeAnswer(assistant)) {
+                        r = sessionLost();
+                      }
+                      gw.metrics().request(aliasName, consumer.name(), r.status().intValue());
+                      result.complete(r);
+                    }),
             ctx.dispatcher());
   }
 
@@ -571,38 +585,40 @@ final class Call {
     a.queue
         .pull()
         .whenCompleteAsync(
-            (opt, err) -> {
-              if (a.decided.get()) {
-                return;
-              }
-              if (err != null || opt.isEmpty()) {
-                if (!a.decide()) {
-                  return;
-                }
-                if (err == null && t.finished()) {
-                  respondStream(a, t, held);
-                  return;
-                }
-                a.release();
-                a.cancelQueue();
-                String why =
-                    err != null
-                        ? err.getMessage()
-                        : t.upstreamError() != null
-                            ? t.upstreamError()
-                            : "the stream ended before any content";
-                fallback(a.d, "stream_error", "stream failed before content: " + why);
-                return;
-              }
-              held.add(opt.get());
-              if (opt.get().content()) {
-                if (a.decide()) {
-                  respondStream(a, t, held);
-                }
-              } else {
-                pullFirst(a, t, held);
-              }
-            },
+            (opt, err) ->
+                guard(
+                    () -> {
+                      if (a.decided.get()) {
+                        return;
+                      }
+                      if (err != null || opt.isEmpty()) {
+                        if (!a.decide()) {
+                          return;
+                        }
+                        if (err == null && t.finished()) {
+                          respondStream(a, t, held);
+                          return;
+                        }
+                        a.release();
+                        a.cancelQueue();
+                        String why =
+                            err != null
+                                ? err.getMessage()
+                                : t.upstreamError() != null
+                                    ? t.upstreamError()
+                                    : "the stream ended before any content";
+                        fallback(a.d, "stream_error", "stream failed before content: " + why);
+                        return;
+                      }
+                      held.add(opt.get());
+                      if (opt.get().content()) {
+                        if (a.decide()) {
+                          respondStream(a, t, held);
+                        }
+                      } else {
+                        pullFirst(a, t, held);
+                      }
+                    }),
             ctx.dispatcher());
   }
 
@@ -682,6 +698,19 @@ final class Call {
             .withEntity(
                 HttpEntities.createChunked(
                     ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), bodySource)));
+  }
+
+  /** Runs a callback; an unexpected failure answers 500 instead of leaving the client waiting. */
+  private void guard(Runnable body) {
+    try {
+      body.run();
+    } catch (RuntimeException e) {
+      ctx.log().error(e, "LLM request failed");
+      settle(null, null, 0);
+      result.complete(
+          AiGateway.error(
+              anthropicClient, 500, "server_error", "internal_error", "the gateway failed: " + e));
+    }
   }
 
   /**
