@@ -78,7 +78,7 @@ final class AiFixture implements AutoCloseable {
         + "    endpoints: [{address: \""
         + hostPort("openai")
         + "\"}]\n"
-        + "    retry: {perTryTimeout: 1s}\n"
+        + "    retry: {perTryTimeout: 2s}\n"
         + "  - name: anthropic\n"
         + "    endpoints: [{address: \""
         + hostPort("anthropic")

@@ -33,7 +33,7 @@ class AiTranslationIT {
                  encoding: cl100k_base, maxOutput: 1024, contextWindow: 200000, price: {input: 1.0, output: 5.0}}
           - name: embed
             deployments:
-              - {backend: openai, model: text-embedding-3-small, apiKey: sk-upstream}
+              - {backend: openai, model: text-embedding-3-small, apiKey: sk-upstream, price: {input: 0.02, output: 0}}
       """;
 
   static final String CHAT =

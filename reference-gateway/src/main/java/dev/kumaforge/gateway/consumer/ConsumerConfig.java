@@ -62,13 +62,18 @@ public record ConsumerConfig(String name, List<String> apiKeys, Limits limits, B
    * @param rpm requests per minute, 0 = unlimited
    * @param tpm tokens (prompt + completion) per minute, 0 = unlimited
    */
-  public record Limits(long rpm, long tpm) {}
+  public record Limits(Long rpm, Long tpm) {
+    public Limits {
+      rpm = rpm == null ? 0 : rpm;
+      tpm = tpm == null ? 0 : tpm;
+    }
+  }
 
   /**
    * A money budget: cost = usage x the deployment's prices, summed over fixed periods.
    *
    * @param usd USD per period
-   * @param period period length (default 1d), aligned to the epoch
+   * @param period period length (default 24h), aligned to the epoch
    */
   public record Budget(Double usd, Duration period) {
     public Budget {
