@@ -126,6 +126,7 @@ public final class Gateway implements AutoCloseable {
             Logging.getLogger(system, "dev.kumaforge.gateway.upstream"),
             config.accessLog().enabled());
     ai = new AiGateway(ctx, metrics.registry());
+    ai.start(config);
     ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx, ai);
     AdminHandler admin =
         new AdminHandler(
@@ -337,6 +338,9 @@ public final class Gateway implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       system.log().debug("connection pools still closing: {}", e.toString());
     } finally {
+      if (ai != null) {
+        ai.close();
+      }
       terminateSystem();
     }
   }

@@ -3,6 +3,7 @@ package dev.kumaforge.gateway.ai;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumaforge.gateway.ai.context.MemorySessionStore;
+import dev.kumaforge.gateway.ai.context.RedisSessionStore;
 import dev.kumaforge.gateway.ai.context.Session;
 import dev.kumaforge.gateway.ai.context.SessionStore;
 import dev.kumaforge.gateway.ai.tokens.TokenCounter;
@@ -93,9 +94,7 @@ public final class AiGateway {
         c = compiled;
         if (c == null || c.source() != config) {
           if (sessions == null && config.ai() != null) {
-            AiConfig.Sessions s = config.ai().sessions();
-            sessions = new MemorySessionStore(s.ttl(), s.maxSessions(), ctx.clock());
-            tokens = new TokenCounter(config.ai().tokenCacheSize());
+            start(config);
           }
           c = new Compiled(config, new Consumers(config.consumers()));
           compiled = c;
@@ -103,6 +102,31 @@ public final class AiGateway {
       }
     }
     return c;
+  }
+
+  /**
+   * Creates the session store and token counter from the config the gateway starts with (read at
+   * start only); throws when the Redis session store cannot be reached.
+   */
+  public synchronized void start(GatewayConfig config) {
+    if (sessions != null || config.ai() == null) {
+      return;
+    }
+    AiConfig.Sessions s = config.ai().sessions();
+    tokens = new TokenCounter(config.ai().tokenCacheSize());
+    sessions =
+        s.store() == AiConfig.SessionStoreKind.redis
+            ? new RedisSessionStore(
+                s.redis().uri(), s.redis().timeout(), s.redis().keyPrefix(), s.ttl())
+            : new MemorySessionStore(s.ttl(), s.maxSessions(), ctx.clock());
+  }
+
+  /** Closes the session store. */
+  public void close() {
+    SessionStore s = sessions;
+    if (s != null) {
+      s.close();
+    }
   }
 
   /** Serves one request of an LLM route. */
@@ -268,9 +292,9 @@ public final class AiGateway {
     return root.toString();
   }
 
-  /** Stores a session; the store's failure propagates. */
-  void storeSession(String id, Session s) {
-    sessions.put(id, s);
+  /** Stores a session; the store's failure fails the stage. */
+  CompletionStage<Void> storeSession(String id, Session s) {
+    return sessions.put(id, s);
   }
 
   static CompletionStage<HttpResponse> done(HttpResponse r) {

@@ -162,33 +162,50 @@ final class Call {
         if (sessionId.isEmpty() || sessionId.length() > 200) {
           return AiGateway.done(bad(header + ": 1 to 200 characters"));
         }
-        Session s;
-        try {
-          s = gw.sessions().get(sessionId);
-        } catch (RuntimeException e) {
-          return AiGateway.done(
-              AiGateway.error(
-                  false,
-                  503,
-                  "server_error",
-                  "session_store_unavailable",
-                  "the session store failed: " + e.getMessage()));
-        }
-        if (s != null && !s.consumer().equals(consumer.name())) {
-          return AiGateway.done(
-              AiGateway.error(
-                  false,
-                  404,
-                  "invalid_request_error",
-                  "session_not_found",
-                  header + ": no session with this id for this consumer"));
-        }
-        if (s != null) {
-          messages.addAll(s.messages());
-        }
+        return gw.sessions()
+            .get(sessionId)
+            .handleAsync(
+                (s, err) -> {
+                  if (err != null) {
+                    return AiGateway.done(
+                        AiGateway.error(
+                            false,
+                            503,
+                            "server_error",
+                            "session_store_unavailable",
+                            "the session store failed: " + rootMessage(err)));
+                  }
+                  if (s != null && !s.consumer().equals(consumer.name())) {
+                    return AiGateway.done(
+                        AiGateway.error(
+                            false,
+                            404,
+                            "invalid_request_error",
+                            "session_not_found",
+                            header + ": no session with this id for this consumer"));
+                  }
+                  if (s != null) {
+                    messages.addAll(s.messages());
+                  }
+                  body.get("messages").forEach(messages::add);
+                  return admitAndSend();
+                },
+                ctx.dispatcher())
+            .thenCompose(x -> x);
       }
       body.get("messages").forEach(messages::add);
     }
+    return admitAndSend();
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private CompletionStage<HttpResponse> admitAndSend() {
     estimate = estimate(candidates.get(0).deployment());
     Accounting.Refusal refusal = gw.accounting().admit(consumer, estimate);
     if (refusal != null) {
@@ -519,37 +536,41 @@ final class Call {
                       gw.metrics().ttft(a.d.model(), ttft);
                       settle(a.d, usage, 0);
                       HttpResponse r = AiGateway.json(200, out);
-                      if (!storeAnswer(assistant)) {
-                        r = sessionLost();
-                      }
-                      gw.metrics().request(aliasName, consumer.name(), r.status().intValue());
-                      result.complete(r);
+                      storeAnswer(assistant)
+                          .whenCompleteAsync(
+                              (v, storeErr) -> {
+                                HttpResponse answer = storeErr == null ? r : sessionLost(storeErr);
+                                gw.metrics()
+                                    .request(
+                                        aliasName, consumer.name(), answer.status().intValue());
+                                result.complete(answer);
+                              },
+                              ctx.dispatcher());
                     }),
             ctx.dispatcher());
   }
 
-  private HttpResponse sessionLost() {
+  private HttpResponse sessionLost(Throwable err) {
     return AiGateway.error(
         false,
         503,
         "server_error",
         "session_store_unavailable",
-        "the answer could not be stored in the session; it was not returned");
+        "the answer could not be stored in the session, so it is not returned: "
+            + rootMessage(err));
   }
 
-  /** Stores the assistant's answer in the session; false when the store failed. */
-  private boolean storeAnswer(ObjectNode assistant) {
+  /** Stores the assistant's answer in the session; the stage fails when the store failed. */
+  private CompletionStage<Void> storeAnswer(ObjectNode assistant) {
     if (sessionId == null || assistant == null) {
-      return true;
+      return CompletableFuture.completedFuture(null);
     }
     List<JsonNode> history = new ArrayList<>(sent);
     history.add(assistant);
     try {
-      gw.storeSession(sessionId, new Session(consumer.name(), history));
-      return true;
+      return gw.storeSession(sessionId, new Session(consumer.name(), history));
     } catch (RuntimeException e) {
-      ctx.log().warning("session {} not stored: {}", sessionId, e.toString());
-      return false;
+      return CompletableFuture.failedFuture(e);
     }
   }
 
@@ -684,7 +705,18 @@ final class Call {
                         }
                         settle(a.d, t.usage(), n);
                         if (ok) {
-                          storeAnswer(kind == Kind.CHAT ? t.assistantMessage() : null);
+                          // the answer already reached the client: a store failure is logged
+                          storeAnswer(kind == Kind.CHAT ? t.assistantMessage() : null)
+                              .whenComplete(
+                                  (v, err) -> {
+                                    if (err != null) {
+                                      ctx.log()
+                                          .error(
+                                              "session {}: the streamed answer was not stored: {}",
+                                              sessionId,
+                                              rootMessage(err));
+                                    }
+                                  });
                         }
                       },
                       ctx.dispatcher());

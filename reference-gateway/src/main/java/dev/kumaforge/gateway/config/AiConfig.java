@@ -21,7 +21,7 @@ public record AiConfig(List<ModelAlias> models, Sessions sessions, Integer token
 
   public AiConfig {
     models = GatewayConfig.immutable(models);
-    sessions = sessions == null ? new Sessions(null, null, null) : sessions;
+    sessions = sessions == null ? new Sessions(null, null, null, null, null) : sessions;
     tokenCacheSize = tokenCacheSize == null ? 100_000 : tokenCacheSize;
   }
 
@@ -64,6 +64,18 @@ public record AiConfig(List<ModelAlias> models, Sessions sessions, Integer token
     v.check(tokenCacheSize >= 0, "tokenCacheSize", tokenCacheSize, ">= 0");
     Validator sv = v.at("sessions");
     GatewayConfig.positive(sv, sessions.ttl(), "ttl");
+    if (sessions.store() == SessionStoreKind.redis
+        && sv.required(sessions.redis(), "redis")
+        && sv.at("redis").required(sessions.redis().uri(), "uri")) {
+      sv.at("redis")
+          .check(
+              sessions.redis().uri().startsWith("redis://")
+                  || sessions.redis().uri().startsWith("rediss://"),
+              "uri",
+              "'" + sessions.redis().uri() + "'",
+              "redis://host:port[/db] or rediss://...");
+      GatewayConfig.positive(sv.at("redis"), sessions.redis().timeout(), "timeout");
+    }
     sv.check(sessions.maxSessions() > 0, "maxSessions", sessions.maxSessions(), "> 0");
     sv.check(
         sessions.header().matches("[A-Za-z0-9-]+"),
@@ -190,13 +202,39 @@ public record AiConfig(List<ModelAlias> models, Sessions sessions, Integer token
    *
    * @param header session id header (default x-session-id)
    * @param ttl idle time after which a session is forgotten (default 30m)
-   * @param maxSessions sessions kept at most (default 100000)
+   * @param maxSessions sessions kept at most in memory (default 100000)
+   * @param store memory (default) or redis (shared by gateway replicas)
+   * @param redis the Redis server for store redis
    */
-  public record Sessions(String header, Duration ttl, Integer maxSessions) {
+  public record Sessions(
+      String header, Duration ttl, Integer maxSessions, SessionStoreKind store, Redis redis) {
     public Sessions {
       header = header == null ? "x-session-id" : header.toLowerCase(Locale.ROOT);
       ttl = ttl == null ? Duration.ofMinutes(30) : ttl;
       maxSessions = maxSessions == null ? 100_000 : maxSessions;
+      store = store == null ? SessionStoreKind.memory : store;
+    }
+  }
+
+  /** Where sessions live. */
+  public enum SessionStoreKind {
+    /** In this gateway's memory (Caffeine). */
+    memory,
+    /** In Redis, shared by replicas. */
+    redis
+  }
+
+  /**
+   * A Redis server.
+   *
+   * @param uri Lettuce URI such as {@code redis://127.0.0.1:6379/0}
+   * @param timeout command timeout (default 2s)
+   * @param keyPrefix prefix of every key (default {@code forge:session:})
+   */
+  public record Redis(String uri, Duration timeout, String keyPrefix) {
+    public Redis {
+      timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
+      keyPrefix = keyPrefix == null ? "forge:session:" : keyPrefix;
     }
   }
 }

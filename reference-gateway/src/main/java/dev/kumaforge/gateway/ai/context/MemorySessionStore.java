@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.kumaforge.common.time.NanoClock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** Sessions in memory (Caffeine), forgotten after {@code ttl} without use. */
 public final class MemorySessionStore implements SessionStore {
@@ -21,12 +23,13 @@ public final class MemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Session get(String id) {
-    return cache.getIfPresent(id);
+  public CompletionStage<Session> get(String id) {
+    return CompletableFuture.completedFuture(cache.getIfPresent(id));
   }
 
   @Override
-  public void put(String id, Session session) {
+  public CompletionStage<Void> put(String id, Session session) {
     cache.put(id, session);
+    return CompletableFuture.completedFuture(null);
   }
 }

@@ -1,10 +1,18 @@
 package dev.kumaforge.gateway.ai.context;
 
-/** Where sessions live; implementations throw on failure so callers answer 503, never lose data. */
-public interface SessionStore {
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where sessions live; a failing store fails the stage, so callers answer 503 and never lose a
+ * conversation silently.
+ */
+public interface SessionStore extends AutoCloseable {
   /** The session, or null. */
-  Session get(String id);
+  CompletionStage<Session> get(String id);
 
   /** Stores (replaces) a session. */
-  void put(String id, Session session);
+  CompletionStage<Void> put(String id, Session session);
+
+  @Override
+  default void close() {}
 }
