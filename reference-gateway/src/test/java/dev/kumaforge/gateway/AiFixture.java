@@ -36,6 +36,10 @@ final class AiFixture implements AutoCloseable {
               contextWindow: 1000
               price: {input: 2.5, output: 10}
               output: {tokens: 6, text: A slow green turtle walks on}
+            - name: gpt-long
+              latency: {interToken: 10ms}
+              output: {tokens: 1000, text: A long answer that keeps going}
+              concurrency: {slots: 1, queue: 0, rejectStatus: 429}
             - name: text-embedding-3-small
               price: {input: 0.02, output: 0}
         - name: anthropic

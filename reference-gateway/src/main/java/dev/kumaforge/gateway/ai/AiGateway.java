@@ -6,6 +6,7 @@ import dev.kumaforge.gateway.ai.context.MemorySessionStore;
 import dev.kumaforge.gateway.ai.context.RedisSessionStore;
 import dev.kumaforge.gateway.ai.context.Session;
 import dev.kumaforge.gateway.ai.context.SessionStore;
+import dev.kumaforge.gateway.ai.masking.Masker;
 import dev.kumaforge.gateway.ai.tokens.TokenCounter;
 import dev.kumaforge.gateway.ai.translate.Wire;
 import dev.kumaforge.gateway.config.AiConfig;
@@ -51,7 +52,7 @@ public final class AiGateway {
   private volatile TokenCounter tokens;
 
   /** The compiled, config-dependent parts. */
-  record Compiled(GatewayConfig source, Consumers consumers) {}
+  record Compiled(GatewayConfig source, Consumers consumers, Masker masker) {}
 
   public AiGateway(ProxyContext ctx, PrometheusRegistry registry) {
     this.ctx = ctx;
@@ -96,7 +97,11 @@ public final class AiGateway {
           if (sessions == null && config.ai() != null) {
             start(config);
           }
-          c = new Compiled(config, new Consumers(config.consumers()));
+          c =
+              new Compiled(
+                  config,
+                  new Consumers(config.consumers()),
+                  new Masker(config.ai() == null ? Set.of() : Set.copyOf(config.ai().mask())));
           compiled = c;
         }
       }
@@ -186,7 +191,7 @@ public final class AiGateway {
       return done(
           error(anthropic, 405, "invalid_request_error", "method_not_allowed", "use POST " + path));
     }
-    Call call = new Call(this, snap, consumer, kind, request, start);
+    Call call = new Call(this, snap, consumer, kind, request, start, c.masker());
     return request
         .entity()
         .toStrict(30_000, MAX_BODY, ctx.materializer())

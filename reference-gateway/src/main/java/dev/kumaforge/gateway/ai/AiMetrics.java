@@ -13,6 +13,7 @@ public final class AiMetrics {
   private final Counter requests;
   private final Counter fallbacks;
   private final Counter trims;
+  private final Counter masked;
   private final Histogram ttft;
   private final Histogram tpot;
 
@@ -46,6 +47,12 @@ public final class AiMetrics {
             .name("gateway_llm_context_trimmed_messages_total")
             .help("Messages dropped from session history to fit a model's context window")
             .labelNames("model")
+            .register(registry);
+    masked =
+        Counter.builder()
+            .name("gateway_llm_masked_total")
+            .help("Values masked in prompts before a provider saw them, by kind")
+            .labelNames("kind")
             .register(registry);
     ttft =
         Histogram.builder()
@@ -92,6 +99,10 @@ public final class AiMetrics {
 
   void trimmed(String model, int messages) {
     trims.labelValues(model).inc(messages);
+  }
+
+  void masked(String kind, int n) {
+    masked.labelValues(kind).inc(n);
   }
 
   void ttft(String model, double seconds) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kumaforge.gateway.ai.context.Session;
 import dev.kumaforge.gateway.ai.context.Trimmer;
+import dev.kumaforge.gateway.ai.masking.Masker;
 import dev.kumaforge.gateway.ai.tokens.TokenCounter;
 import dev.kumaforge.gateway.ai.translate.Anthropic;
 import dev.kumaforge.gateway.ai.translate.AnthropicPassthroughStream;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -71,6 +73,7 @@ final class Call {
   private final long start;
   private final boolean anthropicClient;
   private final CompletableFuture<HttpResponse> result = new CompletableFuture<>();
+  private final Masker masker;
   private final AtomicBoolean settled = new AtomicBoolean();
   private ObjectNode body;
   private String aliasName;
@@ -91,7 +94,9 @@ final class Call {
       ConsumerConfig consumer,
       Kind kind,
       HttpRequest request,
-      long start) {
+      long start,
+      Masker masker) {
+    this.masker = masker;
     this.gw = gw;
     this.ctx = gw.ctx();
     this.snap = snap;
@@ -130,6 +135,9 @@ final class Call {
                   + "' is not in the catalog (GET /v1/models)"));
     }
     aliasName = alias.name();
+    if (!masker.isEmpty()) {
+      mask();
+    }
     stream = body.path("stream").asBoolean(false);
     clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
     candidates = new ArrayList<>();
@@ -221,6 +229,23 @@ final class Call {
     }
     attempt();
     return result;
+  }
+
+  /** Masks the prompt in place before anything is stored or sent. */
+  private void mask() {
+    Map<Masker.Kind, Integer> counts = masker.maskMessages(body.get("messages"));
+    masker.maskField(body, "system", counts);
+    JsonNode input = body.get("input");
+    if (input != null && input.isTextual()) {
+      masker.maskField(body, "input", counts);
+    } else if (input instanceof ArrayNode items) {
+      for (int i = 0; i < items.size(); i++) {
+        if (items.get(i).isTextual()) {
+          items.set(i, items.textNode(masker.mask(items.get(i).asText(), counts)));
+        }
+      }
+    }
+    counts.forEach((k, n) -> gw.metrics().masked(k.name(), n));
   }
 
   private int maxTokens(AiConfig.Deployment d) {

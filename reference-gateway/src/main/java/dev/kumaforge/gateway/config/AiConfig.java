@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.config;
 
 import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
+import dev.kumaforge.gateway.ai.masking.Masker;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -15,14 +16,17 @@ import java.util.Set;
  * @param models the catalog; a client names an alias
  * @param sessions conversation context settings
  * @param tokenCacheSize messages whose token count is cached (default 100000)
+ * @param mask what is masked in prompts before a provider sees them (default none)
  */
-public record AiConfig(List<ModelAlias> models, Sessions sessions, Integer tokenCacheSize)
+public record AiConfig(
+    List<ModelAlias> models, Sessions sessions, Integer tokenCacheSize, List<Masker.Kind> mask)
     implements Validatable {
 
   public AiConfig {
     models = GatewayConfig.immutable(models);
     sessions = sessions == null ? new Sessions(null, null, null, null, null) : sessions;
     tokenCacheSize = tokenCacheSize == null ? 100_000 : tokenCacheSize;
+    mask = GatewayConfig.immutable(mask);
   }
 
   /** The alias named {@code name}, or null. */
