@@ -440,7 +440,15 @@ final class Call {
                 ContentTypes.APPLICATION_JSON, out.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Tries the next candidate after {@code d} failed without an error answer. */
   private void fallback(AiConfig.Deployment d, String reason, String detail) {
+    fallback(d, reason, detail, null);
+  }
+
+  /** Tries the next candidate; the last failure is what the client gets when none is left. */
+  private void fallback(
+      AiConfig.Deployment d, String reason, String detail, HttpResponse errorAnswer) {
+    lastError = errorAnswer;
     lastReason = d.label() + ": " + detail;
     if (next < candidates.size()) {
       gw.metrics().fallback(aliasName, d.label(), reason);
@@ -472,13 +480,13 @@ final class Call {
                           status == 429 || status >= 500 || contextLength(status, text);
                       HttpResponse clientError = clientError(a.d, status, text, resp);
                       if (retryable) {
-                        lastError = clientError;
                         fallback(
                             a.d,
                             status == 429
                                 ? "rate_limited"
                                 : status >= 500 ? "status_5xx" : "context_length",
-                            "HTTP " + status + " " + Wire.errorMessage(text));
+                            "HTTP " + status + " " + Wire.errorMessage(text),
+                            clientError);
                       } else {
                         settle(null, null, 0);
                         gw.metrics().request(aliasName, consumer.name(), status);
