@@ -692,7 +692,7 @@ final class Call {
                     ended.get()
                         ? CompletableFuture.completedFuture(Optional.<Frame>empty())
                         : qq.pull()
-                            .thenApply(
+                            .thenApplyAsync(
                                 opt -> {
                                   if (opt.isPresent()) {
                                     return opt;
@@ -709,7 +709,8 @@ final class Call {
                                                     + " was complete"));
                                   }
                                   return opt;
-                                }),
+                                },
+                                ctx.dispatcher()),
                 qq -> {
                   qq.cancel();
                   return CompletableFuture.completedFuture(Done.getInstance());
