@@ -2,6 +2,9 @@ package dev.kumaforge.gateway.ai;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.kumaforge.gateway.ai.context.MemorySessionStore;
 import dev.kumaforge.gateway.ai.context.RedisSessionStore;
 import dev.kumaforge.gateway.ai.context.Session;
@@ -26,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -50,9 +54,11 @@ public final class AiGateway {
   private volatile Compiled compiled;
   private volatile SessionStore sessions;
   private volatile TokenCounter tokens;
+  private volatile Cache<String, String> responses;
 
   /** The compiled, config-dependent parts. */
-  record Compiled(GatewayConfig source, Consumers consumers, Masker masker) {}
+  record Compiled(
+      GatewayConfig source, Consumers consumers, Masker masker, List<Pattern> denyPatterns) {}
 
   public AiGateway(ProxyContext ctx, PrometheusRegistry registry) {
     this.ctx = ctx;
@@ -84,6 +90,11 @@ public final class AiGateway {
     return tokens;
   }
 
+  /** The response cache, or null when off (read at start only). */
+  Cache<String, String> responses() {
+    return responses;
+  }
+
   SessionStore sessions() {
     return sessions;
   }
@@ -101,7 +112,10 @@ public final class AiGateway {
               new Compiled(
                   config,
                   new Consumers(config.consumers()),
-                  new Masker(config.ai() == null ? Set.of() : Set.copyOf(config.ai().mask())));
+                  new Masker(config.ai() == null ? Set.of() : Set.copyOf(config.ai().mask())),
+                  config.ai() == null
+                      ? List.of()
+                      : config.ai().denyPatterns().stream().map(Pattern::compile).toList());
           compiled = c;
         }
       }
@@ -119,6 +133,16 @@ public final class AiGateway {
     }
     AiConfig.Sessions s = config.ai().sessions();
     tokens = new TokenCounter(config.ai().tokenCacheSize());
+    AiConfig.ResponseCache rc = config.ai().responseCache();
+    if (rc != null) {
+      Ticker ticker = ctx.clock()::nanoTime;
+      responses =
+          Caffeine.newBuilder()
+              .expireAfterWrite(rc.ttl())
+              .maximumSize(rc.maxEntries())
+              .ticker(ticker)
+              .build();
+    }
     sessions =
         s.store() == AiConfig.SessionStoreKind.redis
             ? new RedisSessionStore(
@@ -191,7 +215,7 @@ public final class AiGateway {
       return done(
           error(anthropic, 405, "invalid_request_error", "method_not_allowed", "use POST " + path));
     }
-    Call call = new Call(this, snap, consumer, kind, request, start, c.masker());
+    Call call = new Call(this, snap, consumer, kind, request, start, c);
     return request
         .entity()
         .toStrict(30_000, MAX_BODY, ctx.materializer())

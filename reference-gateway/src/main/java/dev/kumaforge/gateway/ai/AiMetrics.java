@@ -14,6 +14,7 @@ public final class AiMetrics {
   private final Counter fallbacks;
   private final Counter trims;
   private final Counter masked;
+  private final Counter responseCache;
   private final Histogram ttft;
   private final Histogram tpot;
 
@@ -47,6 +48,12 @@ public final class AiMetrics {
             .name("gateway_llm_context_trimmed_messages_total")
             .help("Messages dropped from session history to fit a model's context window")
             .labelNames("model")
+            .register(registry);
+    responseCache =
+        Counter.builder()
+            .name("gateway_llm_response_cache_total")
+            .help("Exact-match response cache lookups by result (hit, miss)")
+            .labelNames("result")
             .register(registry);
     masked =
         Counter.builder()
@@ -99,6 +106,10 @@ public final class AiMetrics {
 
   void trimmed(String model, int messages) {
     trims.labelValues(model).inc(messages);
+  }
+
+  void responseCache(boolean hit) {
+    responseCache.labelValues(hit ? "hit" : "miss").inc();
   }
 
   void masked(String kind, int n) {

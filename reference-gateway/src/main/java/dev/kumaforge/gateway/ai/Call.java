@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
@@ -74,6 +75,8 @@ final class Call {
   private final boolean anthropicClient;
   private final CompletableFuture<HttpResponse> result = new CompletableFuture<>();
   private final Masker masker;
+  private final List<Pattern> denyPatterns;
+  private String cacheKey;
   private final AtomicBoolean settled = new AtomicBoolean();
   private ObjectNode body;
   private String aliasName;
@@ -95,8 +98,9 @@ final class Call {
       Kind kind,
       HttpRequest request,
       long start,
-      Masker masker) {
-    this.masker = masker;
+      AiGateway.Compiled compiled) {
+    this.masker = compiled.masker();
+    this.denyPatterns = compiled.denyPatterns();
     this.gw = gw;
     this.ctx = gw.ctx();
     this.snap = snap;
@@ -135,8 +139,32 @@ final class Call {
                   + "' is not in the catalog (GET /v1/models)"));
     }
     aliasName = alias.name();
+    String denied = denied();
+    if (denied != null) {
+      gw.metrics().request(aliasName, consumer.name(), 400);
+      return AiGateway.done(
+          AiGateway.error(
+              anthropicClient,
+              400,
+              "invalid_request_error",
+              "prompt_denied",
+              "the prompt matches deny pattern " + denied + " of the gateway's prompt guard"));
+    }
     if (!masker.isEmpty()) {
       mask();
+    }
+    if (gw.responses() != null
+        && kind != Kind.MESSAGES
+        && !body.path("stream").asBoolean(false)
+        && request.getHeader(snap.config().ai().sessions().header()).isEmpty()) {
+      cacheKey = consumer.name() + '\u0000' + request.getUri().path() + '\u0000' + body;
+      String hit = gw.responses().getIfPresent(cacheKey);
+      gw.metrics().responseCache(hit != null);
+      if (hit != null) {
+        gw.metrics().request(aliasName, consumer.name(), 200);
+        return AiGateway.done(
+            AiGateway.json(200, hit).addHeader(RawHeader.create("x-forge-cache", "hit")));
+      }
     }
     stream = body.path("stream").asBoolean(false);
     clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
@@ -229,6 +257,41 @@ final class Call {
     }
     attempt();
     return result;
+  }
+
+  /**
+   * The index of the first deny pattern a prompt text matches ({@code denyPatterns[i]}), or null.
+   */
+  private String denied() {
+    if (denyPatterns.isEmpty()) {
+      return null;
+    }
+    List<String> texts = new ArrayList<>();
+    collectText(body.get("messages"), texts);
+    collectText(body.get("system"), texts);
+    collectText(body.get("input"), texts);
+    for (int i = 0; i < denyPatterns.size(); i++) {
+      for (String t : texts) {
+        if (denyPatterns.get(i).matcher(t).find()) {
+          return "ai.denyPatterns[" + i + "]";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void collectText(JsonNode n, List<String> out) {
+    if (n == null) {
+      return;
+    }
+    if (n.isTextual()) {
+      out.add(n.asText());
+    } else if (n.isArray()) {
+      n.forEach(x -> collectText(x, out));
+    } else if (n.isObject()) {
+      collectText(n.get("content"), out);
+      collectText(n.get("text"), out);
+    }
   }
 
   /** Masks the prompt in place before anything is stored or sent. */
@@ -569,6 +632,9 @@ final class Call {
                       gw.metrics().ttft(a.d.model(), ttft);
                       settle(a.d, usage, 0);
                       HttpResponse r = AiGateway.json(200, out);
+                      if (cacheKey != null) {
+                        gw.responses().put(cacheKey, out);
+                      }
                       storeAnswer(assistant)
                           .whenCompleteAsync(
                               (v, storeErr) -> {

@@ -17,9 +17,16 @@ import java.util.Set;
  * @param sessions conversation context settings
  * @param tokenCacheSize messages whose token count is cached (default 100000)
  * @param mask what is masked in prompts before a provider sees them (default none)
+ * @param denyPatterns regular expressions; a prompt matching one is refused with 400
+ * @param responseCache exact-match cache of non-streaming answers, or null for none
  */
 public record AiConfig(
-    List<ModelAlias> models, Sessions sessions, Integer tokenCacheSize, List<Masker.Kind> mask)
+    List<ModelAlias> models,
+    Sessions sessions,
+    Integer tokenCacheSize,
+    List<Masker.Kind> mask,
+    List<String> denyPatterns,
+    ResponseCache responseCache)
     implements Validatable {
 
   public AiConfig {
@@ -27,6 +34,7 @@ public record AiConfig(
     sessions = sessions == null ? new Sessions(null, null, null, null, null) : sessions;
     tokenCacheSize = tokenCacheSize == null ? 100_000 : tokenCacheSize;
     mask = GatewayConfig.immutable(mask);
+    denyPatterns = GatewayConfig.immutable(denyPatterns);
   }
 
   /** The alias named {@code name}, or null. */
@@ -66,6 +74,21 @@ public record AiConfig(
                         "'" + f + "'",
                         "the name of another alias in ai.models[]")));
     v.check(tokenCacheSize >= 0, "tokenCacheSize", tokenCacheSize, ">= 0");
+    v.each(
+        "denyPatterns",
+        denyPatterns,
+        (pv, p) -> {
+          try {
+            java.util.regex.Pattern.compile(p);
+          } catch (java.util.regex.PatternSyntaxException | NullPointerException e) {
+            pv.check(false, "", "'" + p + "'", "a Java regular expression");
+          }
+        });
+    if (responseCache != null) {
+      Validator rv = v.at("responseCache");
+      GatewayConfig.positive(rv, responseCache.ttl(), "ttl");
+      rv.check(responseCache.maxEntries() > 0, "maxEntries", responseCache.maxEntries(), "> 0");
+    }
     Validator sv = v.at("sessions");
     GatewayConfig.positive(sv, sessions.ttl(), "ttl");
     if (sessions.store() == SessionStoreKind.redis
@@ -217,6 +240,19 @@ public record AiConfig(
       ttl = ttl == null ? Duration.ofMinutes(30) : ttl;
       maxSessions = maxSessions == null ? 100_000 : maxSessions;
       store = store == null ? SessionStoreKind.memory : store;
+    }
+  }
+
+  /**
+   * Exact-match cache of non-streaming chat and embeddings answers, per consumer.
+   *
+   * @param ttl how long an answer is served from the cache (default 5m)
+   * @param maxEntries answers kept at most (default 10000)
+   */
+  public record ResponseCache(Duration ttl, Integer maxEntries) {
+    public ResponseCache {
+      ttl = ttl == null ? Duration.ofMinutes(5) : ttl;
+      maxEntries = maxEntries == null ? 10_000 : maxEntries;
     }
   }
 
