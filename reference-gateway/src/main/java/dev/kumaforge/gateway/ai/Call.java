@@ -22,6 +22,7 @@ import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.UpstreamQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -403,37 +404,54 @@ final class Call {
                   }
                 },
                 ctx.dispatcher());
-    ctx.http()
-        .singleRequest(
-            upstream, ctx.http().defaultClientHttpsContext(), backend.poolSettings(), ctx.log())
-        .whenCompleteAsync(
-            (resp, err) ->
-                guard(
-                    () -> {
-                      if (err != null) {
-                        if (a.decide()) {
-                          a.release();
-                          fallback(
-                              d,
-                              "connect",
-                              err.getClass().getSimpleName() + ": " + err.getMessage());
-                        }
-                        return;
-                      }
-                      if (a.decided.get()) {
-                        resp.discardEntityBytes(ctx.materializer());
-                        return;
-                      }
-                      int status = resp.status().intValue();
-                      if (status == 200 && stream && isEventStream(resp)) {
-                        streamAttempt(a, resp);
-                      } else if (status == 200) {
-                        strictAttempt(a, resp);
-                      } else {
-                        errorAttempt(a, resp);
-                      }
-                    }),
-            ctx.dispatcher());
+    // the backend's per-endpoint request queue in front of its connection pool (as the proxy
+    // path): no per-request pool lookup; results continue on the Pekko dispatcher
+    int index = backend.indexOf(ep);
+    UpstreamQueue.Callback callback =
+        t ->
+            ctx.dispatcher()
+                .execute(
+                    () ->
+                        guard(
+                            () -> {
+                              if (t.isFailure()) {
+                                Throwable err = t.failed().get();
+                                if (a.decide()) {
+                                  a.release();
+                                  fallback(
+                                      d,
+                                      "connect",
+                                      err.getClass().getSimpleName() + ": " + err.getMessage());
+                                }
+                              } else {
+                                onResponse(a, t.get());
+                              }
+                            }));
+    UpstreamQueue queue = backend.queue(index, e -> ctx.newQueue(backend, e));
+    UpstreamQueue.Offer offer = queue.offer(upstream, callback);
+    if (offer == UpstreamQueue.Offer.CLOSED) {
+      queue = backend.replaceQueue(index, queue, e -> ctx.newQueue(backend, e));
+      offer = queue.offer(upstream, callback);
+    }
+    if (offer != UpstreamQueue.Offer.ENQUEUED && a.decide()) {
+      a.release();
+      fallback(d, "pool_overflow", "the request queue of backend " + d.backend() + " is full");
+    }
+  }
+
+  private void onResponse(Attempt a, HttpResponse resp) {
+    if (a.decided.get()) {
+      resp.discardEntityBytes(ctx.materializer());
+      return;
+    }
+    int status = resp.status().intValue();
+    if (status == 200 && stream && isEventStream(resp)) {
+      streamAttempt(a, resp);
+    } else if (status == 200) {
+      strictAttempt(a, resp);
+    } else {
+      errorAttempt(a, resp);
+    }
   }
 
   private static boolean isEventStream(HttpResponse resp) {
@@ -495,7 +513,7 @@ final class Call {
                   .orElse(ANTHROPIC_VERSION)));
     }
     request.getHeader("x-request-id").ifPresent(headers::add);
-    return HttpRequest.create("http://" + ep.authority() + path)
+    return HttpRequest.create(path)
         .withMethod(HttpMethods.POST)
         .withHeaders(headers)
         .withEntity(
