@@ -168,6 +168,9 @@ public final class AiGateway {
           case "/v1/messages" -> Call.Kind.MESSAGES;
           case "/v1/models" -> null;
           default -> {
+            if (path.startsWith("/templates/")) {
+              yield Call.Kind.CHAT;
+            }
             request.discardEntityBytes(ctx.materializer());
             yield Call.Kind.UNKNOWN;
           }
@@ -185,7 +188,7 @@ public final class AiGateway {
                   + " "
                   + path
                   + " (expected POST /v1/chat/completions, POST /v1/embeddings, POST"
-                  + " /v1/messages or GET /v1/models)"));
+                  + " /v1/messages, POST /templates/{name} or GET /v1/models)"));
     }
     Compiled c = compiled(snap.config());
     String key = Consumers.presentedKey(request);
@@ -215,6 +218,26 @@ public final class AiGateway {
       return done(
           error(anthropic, 405, "invalid_request_error", "method_not_allowed", "use POST " + path));
     }
+    AiConfig.Template template = null;
+    if (path.startsWith("/templates/")) {
+      String name = path.substring("/templates/".length());
+      for (AiConfig.Template t : snap.config().ai().templates()) {
+        if (t.name().equals(name)) {
+          template = t;
+        }
+      }
+      if (template == null) {
+        request.discardEntityBytes(ctx.materializer());
+        return done(
+            error(
+                false,
+                404,
+                "invalid_request_error",
+                "template_not_found",
+                "no template '" + name + "' (ai.templates[].name)"));
+      }
+    }
+    AiConfig.Template tpl = template;
     Call call = new Call(this, snap, consumer, kind, request, start, c);
     return request
         .entity()
@@ -232,7 +255,17 @@ public final class AiGateway {
                         "bad_body",
                         "cannot read the request body (at most 10 MiB): " + err.getMessage()));
               }
-              return call.run(strict.getData().utf8String());
+              String text = strict.getData().utf8String();
+              if (tpl != null) {
+                try {
+                  text = Templates.render(tpl, text);
+                } catch (IllegalArgumentException e) {
+                  return done(
+                      error(
+                          false, 400, "invalid_request_error", "invalid_request", e.getMessage()));
+                }
+              }
+              return call.run(text);
             },
             ctx.dispatcher())
         .thenCompose(s -> s);

@@ -19,6 +19,7 @@ import java.util.Set;
  * @param mask what is masked in prompts before a provider sees them (default none)
  * @param denyPatterns regular expressions; a prompt matching one is refused with 400
  * @param responseCache exact-match cache of non-streaming answers, or null for none
+ * @param templates prompt templates served as {@code POST /templates/{name}}
  */
 public record AiConfig(
     List<ModelAlias> models,
@@ -26,7 +27,8 @@ public record AiConfig(
     Integer tokenCacheSize,
     List<Masker.Kind> mask,
     List<String> denyPatterns,
-    ResponseCache responseCache)
+    ResponseCache responseCache,
+    List<Template> templates)
     implements Validatable {
 
   public AiConfig {
@@ -35,6 +37,7 @@ public record AiConfig(
     tokenCacheSize = tokenCacheSize == null ? 100_000 : tokenCacheSize;
     mask = GatewayConfig.immutable(mask);
     denyPatterns = GatewayConfig.immutable(denyPatterns);
+    templates = GatewayConfig.immutable(templates);
   }
 
   /** The alias named {@code name}, or null. */
@@ -83,6 +86,42 @@ public record AiConfig(
           } catch (java.util.regex.PatternSyntaxException | NullPointerException e) {
             pv.check(false, "", "'" + p + "'", "a Java regular expression");
           }
+        });
+    Set<String> templateNames = new HashSet<>();
+    v.each(
+        "templates",
+        templates,
+        (tv, t) -> {
+          if (tv.required(t.name(), "name")) {
+            tv.check(
+                t.name().matches("[A-Za-z0-9_.-]+"),
+                "name",
+                "'" + t.name() + "'",
+                "letters, digits, _ . -");
+            tv.check(templateNames.add(t.name()), "name", t.name(), "a unique template name");
+          }
+          if (tv.required(t.model(), "model")) {
+            tv.check(
+                model(t.model()) != null,
+                "model",
+                "'" + t.model() + "'",
+                "the name of an alias in ai.models[]");
+          }
+          if (t.maxTokens() != null) {
+            tv.check(t.maxTokens() > 0, "maxTokens", t.maxTokens(), "> 0");
+          }
+          tv.check(!t.messages().isEmpty(), "messages", "[]", "at least one message");
+          tv.each(
+              "messages",
+              t.messages(),
+              (mv, m) -> {
+                mv.check(
+                    Set.of("system", "user", "assistant").contains(m.role()),
+                    "role",
+                    m.role(),
+                    "system, user or assistant");
+                mv.required(m.content(), "content");
+              });
         });
     if (responseCache != null) {
       Validator rv = v.at("responseCache");
@@ -242,6 +281,30 @@ public record AiConfig(
       store = store == null ? SessionStoreKind.memory : store;
     }
   }
+
+  /**
+   * A prompt template: {@code {{variable}}} placeholders in its messages are filled from the JSON
+   * variables a client posts to {@code /templates/{name}}.
+   *
+   * @param name the path segment
+   * @param model the alias it runs on
+   * @param maxTokens max tokens of the answer (default: the deployment's maxOutput)
+   * @param messages the messages, with placeholders
+   */
+  public record Template(
+      String name, String model, Integer maxTokens, List<TemplateMessage> messages) {
+    public Template {
+      messages = GatewayConfig.immutable(messages);
+    }
+  }
+
+  /**
+   * One template message.
+   *
+   * @param role system, user or assistant
+   * @param content text with {@code {{variable}}} placeholders
+   */
+  public record TemplateMessage(String role, String content) {}
 
   /**
    * Exact-match cache of non-streaming chat and embeddings answers, per consumer.

@@ -19,16 +19,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PII masking before the provider sees the prompt, the prompt guard, the response cache, and a
- * client leaving a stream cancelling upstream.
+ * Prompt handling: PII masking before the provider sees the prompt, the prompt guard, templates,
+ * the response cache, and a client leaving a stream cancelling upstream.
  */
-class AiMaskingIT {
+class AiPromptIT {
   static final String CATALOG =
       """
       ai:
         mask: [apiKey, email, iban, card, phone]
         denyPatterns: ["(?i)ignore (all )?previous instructions"]
         responseCache: {ttl: 1m, maxEntries: 100}
+        templates:
+          - name: greet
+            model: mini
+            maxTokens: 3
+            messages:
+              - {role: system, content: "You greet people in {{language}}."}
+              - {role: user, content: "Greet {{ name }}."}
         models:
           - name: mini
             deployments:
@@ -91,6 +98,35 @@ class AiMaskingIT {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("prompt_denied", "ai.denyPatterns[0]").doesNotContain("leak");
     assertThat(f.providerStats("openai").path("totals").path("requests").asLong()).isZero();
+  }
+
+  @Test
+  void templatesAreFilledFromTheVariables() {
+    HttpResponse<String> r =
+        f.post(
+            "/templates/greet",
+            AiFixture.KEY_A,
+            "{\"variables\":{\"language\":\"French\",\"name\":\"Ada\"}}",
+            java.util.Map.of());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(AiFixture.parse(r.body()).at("/usage/prompt_tokens").asLong())
+        .isEqualTo(
+            new TokenCounter(0)
+                .messages(
+                    "o200k_base",
+                    List.of(
+                        AiSessionIT.msg("system", "You greet people in French."),
+                        AiSessionIT.msg("user", "Greet Ada."))));
+    HttpResponse<String> missing =
+        f.post(
+            "/templates/greet",
+            AiFixture.KEY_A,
+            "{\"variables\":{\"language\":\"French\"}}",
+            java.util.Map.of());
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.body()).contains("variables.name: required by template greet");
+    assertThat(f.post("/templates/nope", AiFixture.KEY_A, "{}", java.util.Map.of()).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
