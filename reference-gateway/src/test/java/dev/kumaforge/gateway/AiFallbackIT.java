@@ -37,6 +37,11 @@ class AiFallbackIT {
             deployments:
               - {backend: anthropic, style: anthropic, model: claude-haiku-4-5, apiKey: sk-up, maxOutput: 1024}
               - {backend: openai, model: gpt-4o-mini, apiKey: sk-up}
+          - name: busy
+            strategy: leastBusy
+            deployments:
+              - {backend: openai, model: gpt-long, apiKey: sk-up}
+              - {backend: openai, model: gpt-4o-mini, apiKey: sk-up}
           - name: weighted
             strategy: weighted
             deployments:
@@ -165,6 +170,26 @@ class AiFallbackIT {
   void weightedNeverPicksWeightZeroFirst() {
     for (int i = 0; i < 5; i++) {
       assertThat(model(f.chat(AiFixture.KEY_A, ASK.formatted("weighted", "hi", ""))))
+          .isEqualTo("gpt-4o-mini");
+    }
+  }
+
+  @Test
+  void leastBusyAvoidsTheDeploymentWithAStreamInFlight() throws Exception {
+    java.net.http.HttpRequest req =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.gw.url("/v1/chat/completions")))
+            .header("Authorization", "Bearer " + AiFixture.KEY_A)
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    ASK.formatted("busy", "hi", ",\"stream\":true").replace(":3,", ":900,")))
+            .build();
+    HttpResponse<java.io.InputStream> held =
+        f.client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.InputStream in = held.body()) {
+      assertThat(new String(in.readNBytes(200), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("\"model\":\"gpt-long\"");
+      // gpt-long has a stream in flight, gpt-4o-mini none
+      assertThat(model(f.chat(AiFixture.KEY_A, ASK.formatted("busy", "hi", ""))))
           .isEqualTo("gpt-4o-mini");
     }
   }
