@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.kumaforge.common.config.ConfigException;
 import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.admin.AdminHandler;
+import dev.kumaforge.gateway.ai.AiGateway;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.healthcheck.HealthChecker;
@@ -56,6 +57,7 @@ public final class Gateway implements AutoCloseable {
   private boolean closed;
   private HealthChecker healthChecker;
   private org.apache.pekko.actor.Cancellable fileWatch;
+  private AiGateway ai;
 
   private Gateway(
       ActorSystem system, Config pekkoConfig, NanoClock clock, Path configFile, Snapshot initial) {
@@ -123,10 +125,18 @@ public final class Gateway implements AutoCloseable {
             metrics,
             Logging.getLogger(system, "dev.kumaforge.gateway.upstream"),
             config.accessLog().enabled());
-    ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx);
+    ai = new AiGateway(ctx, metrics.registry());
+    ai.start(config);
+    ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx, ai);
     AdminHandler admin =
         new AdminHandler(
-            snapshot::get, metrics, () -> !draining, this::reloadText, mat, system.dispatcher());
+            snapshot::get,
+            metrics,
+            () -> !draining,
+            this::reloadText,
+            mat,
+            system.dispatcher(),
+            ai::usageJson);
     HostPort pub = config.listeners().get(GatewayConfig.PUBLIC).hostPort();
     HostPort adm = config.listeners().get(GatewayConfig.ADMIN).hostPort();
     publicBinding = await(http.newServerAt(pub.host(), pub.port()).bind(proxy), "public", pub);
@@ -328,6 +338,9 @@ public final class Gateway implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       system.log().debug("connection pools still closing: {}", e.toString());
     } finally {
+      if (ai != null) {
+        ai.close();
+      }
       terminateSystem();
     }
   }

@@ -44,6 +44,7 @@ public final class AdminHandler
   private final Reloader reloader;
   private final Materializer materializer;
   private final Executor executor;
+  private final Supplier<String> aiUsage;
 
   public AdminHandler(
       Supplier<Snapshot> snapshot,
@@ -52,6 +53,19 @@ public final class AdminHandler
       Reloader reloader,
       Materializer materializer,
       Executor executor) {
+    this(snapshot, metrics, ready, reloader, materializer, executor, () -> "{\"usage\":[]}");
+  }
+
+  /** An admin handler that also serves {@code GET /ai/usage} from {@code aiUsage}. */
+  public AdminHandler(
+      Supplier<Snapshot> snapshot,
+      GatewayMetrics metrics,
+      BooleanSupplier ready,
+      Reloader reloader,
+      Materializer materializer,
+      Executor executor,
+      Supplier<String> aiUsage) {
+    this.aiUsage = aiUsage;
     this.snapshot = snapshot;
     this.metrics = metrics;
     this.ready = ready;
@@ -94,13 +108,14 @@ public final class AdminHandler
                             PROMETHEUS,
                             metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             case "/config" -> config();
+            case "/ai/usage" -> json(200, aiUsage.get());
             default ->
                 ErrorResponses.of(
                     404,
                     "not_found",
                     "no admin endpoint "
                         + path
-                        + " (expected one of: /live, /ready, /metrics, /config, /reload)",
+                        + " (expected one of: /live, /ready, /metrics, /config, /ai/usage, /reload)",
                     List.of());
           };
     }

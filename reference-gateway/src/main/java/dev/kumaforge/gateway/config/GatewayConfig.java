@@ -3,6 +3,7 @@ package dev.kumaforge.gateway.config;
 import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
 import dev.kumaforge.common.config.YamlConfig;
+import dev.kumaforge.gateway.consumer.ConsumerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import java.util.Set;
  * @param accessLog optional JSON access log
  * @param tracing request id and W3C trace context headers
  * @param reload config file watching
+ * @param consumers API consumers identified by hashed API keys (LLM routes require one)
+ * @param ai the AI gateway's model catalog and sessions, for routes with {@code llm: true}
  */
 public record GatewayConfig(
     Map<String, Listener> listeners,
@@ -36,7 +39,9 @@ public record GatewayConfig(
     Shutdown shutdown,
     AccessLog accessLog,
     Tracing tracing,
-    Reload reload)
+    Reload reload,
+    List<ConsumerConfig> consumers,
+    AiConfig ai)
     implements Validatable {
 
   /** Name of the public listener. */
@@ -54,6 +59,7 @@ public record GatewayConfig(
     accessLog = accessLog == null ? new AccessLog(null) : accessLog;
     tracing = tracing == null ? new Tracing(null, null) : tracing;
     reload = reload == null ? new Reload(null, null) : reload;
+    consumers = immutable(consumers);
   }
 
   /** Loads and validates {@code file}; throws a ConfigException listing every error. */
@@ -78,7 +84,8 @@ public record GatewayConfig(
 
   /** This config with different listener addresses (the rest unchanged). */
   public GatewayConfig withListeners(Map<String, Listener> newListeners) {
-    return new GatewayConfig(newListeners, backends, routes, shutdown, accessLog, tracing, reload);
+    return new GatewayConfig(
+        newListeners, backends, routes, shutdown, accessLog, tracing, reload, consumers, ai);
   }
 
   @Override
@@ -148,8 +155,51 @@ public record GatewayConfig(
                 });
           });
     }
+    validateAi(v);
     shutdown.validate(v.at("shutdown"));
     positive(v.at("reload"), reload.pollInterval(), "pollInterval");
+  }
+
+  private void validateAi(Validator v) {
+    Set<String> names = new HashSet<>();
+    v.each(
+        "consumers",
+        consumers,
+        (cv, c) -> {
+          c.validate(cv);
+          if (c.name() != null) {
+            cv.check(names.add(c.name()), "name", c.name(), "a unique consumer name");
+          }
+        });
+    if (ai != null) {
+      Validator av = v.at("ai");
+      ai.validate(av);
+      av.each(
+          "models",
+          ai.models(),
+          (mv, m) ->
+              mv.each(
+                  "deployments",
+                  m.deployments(),
+                  (dv, d) -> {
+                    if (d.backend() != null) {
+                      dv.check(
+                          backend(d.backend()) != null,
+                          "backend",
+                          "'" + d.backend() + "'",
+                          "the name of a backend in backends[]");
+                    }
+                  }));
+    }
+    boolean llmRoutes = routes.stream().anyMatch(r -> r != null && r.llm());
+    if (llmRoutes) {
+      v.check(ai != null, "ai", "missing", "an ai section (routes with llm: true need a catalog)");
+      v.check(
+          !consumers.isEmpty(),
+          "consumers",
+          "[]",
+          "at least one consumer (routes with llm: true authenticate API keys)");
+    }
   }
 
   static <T> List<T> immutable(List<T> list) {

@@ -19,6 +19,7 @@ import java.util.regex.PatternSyntaxException;
  * @param hostnames Host header values this route serves (exact, or {@code *.example.com}); empty:
  *     any host
  * @param filters request/response header modifiers, URL rewrite, redirect
+ * @param llm served by the AI gateway ({@code ai} section) instead of backendRefs (default false)
  */
 public record Route(
     String name,
@@ -26,7 +27,8 @@ public record Route(
     List<BackendRef> backendRefs,
     MeshRateLimit rateLimit,
     List<String> hostnames,
-    List<Filter> filters)
+    List<Filter> filters,
+    Boolean llm)
     implements Validatable {
 
   private static final Set<String> METHODS =
@@ -37,6 +39,7 @@ public record Route(
     backendRefs = GatewayConfig.immutable(backendRefs);
     hostnames = GatewayConfig.immutable(hostnames);
     filters = GatewayConfig.immutable(filters);
+    llm = llm != null && llm;
   }
 
   @Override
@@ -57,7 +60,10 @@ public record Route(
     v.each("filters", filters, (fv, f) -> f.validate(fv));
     boolean redirect =
         filters.stream().anyMatch(f -> f != null && f.type() == FilterType.RequestRedirect);
-    if (redirect) {
+    if (redirect || llm) {
+      if (rateLimit != null) {
+        rateLimit.validate(v.at("rateLimit"));
+      }
       return;
     }
     if (v.check(!backendRefs.isEmpty(), "backendRefs", "[]", "at least one backendRef")) {

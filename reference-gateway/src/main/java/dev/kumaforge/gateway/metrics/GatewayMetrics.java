@@ -211,6 +211,11 @@ public final class GatewayMetrics {
     configVersion.set(version);
   }
 
+  /** The registry, for metrics of other gateway parts. */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);

@@ -1,5 +1,6 @@
 package dev.kumaforge.gateway.proxy;
 
+import dev.kumaforge.gateway.ai.AiGateway;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
@@ -45,10 +46,17 @@ public final class ProxyHandler
 
   private final Supplier<Snapshot> snapshot;
   private final ProxyContext ctx;
+  private final AiGateway ai;
 
   public ProxyHandler(Supplier<Snapshot> snapshot, ProxyContext ctx) {
+    this(snapshot, ctx, null);
+  }
+
+  /** A handler whose routes with {@code llm: true} are served by {@code ai}. */
+  public ProxyHandler(Supplier<Snapshot> snapshot, ProxyContext ctx, AiGateway ai) {
     this.snapshot = snapshot;
     this.ctx = ctx;
+    this.ai = ai;
   }
 
   @Override
@@ -91,6 +99,15 @@ public final class ProxyHandler
         ctx.metrics().request(route.name(), f.status(), ctx.clock().nanoTime() - start);
         return CompletableFuture.completedFuture(r);
       }
+    }
+    if (route.llm() && ai != null) {
+      return ai.handle(request, snap, start)
+          .thenApply(
+              r -> {
+                ctx.metrics()
+                    .request(route.name(), r.status().intValue(), ctx.clock().nanoTime() - start);
+                return r;
+              });
     }
     RouteFilters filters = route.filters();
     HttpResponse redirect = filters.redirect(request);

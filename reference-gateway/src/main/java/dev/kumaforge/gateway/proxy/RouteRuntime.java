@@ -14,6 +14,7 @@ public final class RouteRuntime {
   private final LocalRateLimiter rateLimiter;
   private final RouteFilters filters;
   private final BackendRuntime mirror;
+  private boolean llm;
 
   RouteRuntime(
       String name,
@@ -43,11 +44,18 @@ public final class RouteRuntime {
         r.filters().isEmpty() ? RouteFilters.NONE : new RouteFilters(r.filters());
     BackendRuntime mirror =
         filters.mirror() == null ? null : lookup.apply(filters.mirror().backendRef().name());
-    return new RouteRuntime(r.name(), bs, weights, rl, filters, mirror);
+    RouteRuntime rt = new RouteRuntime(r.name(), bs, weights, rl, filters, mirror);
+    rt.llm = r.llm();
+    return rt;
   }
 
   public String name() {
     return name;
+  }
+
+  /** Whether the AI gateway serves this route. */
+  public boolean llm() {
+    return llm;
   }
 
   /** The mirror backend, or null. */

@@ -1,0 +1,945 @@
+package dev.kumaforge.gateway.ai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumaforge.gateway.ai.context.Session;
+import dev.kumaforge.gateway.ai.context.Trimmer;
+import dev.kumaforge.gateway.ai.masking.Masker;
+import dev.kumaforge.gateway.ai.tokens.TokenCounter;
+import dev.kumaforge.gateway.ai.translate.Anthropic;
+import dev.kumaforge.gateway.ai.translate.AnthropicPassthroughStream;
+import dev.kumaforge.gateway.ai.translate.AnthropicToOpenAiStream;
+import dev.kumaforge.gateway.ai.translate.Frame;
+import dev.kumaforge.gateway.ai.translate.OpenAiStream;
+import dev.kumaforge.gateway.ai.translate.SseFramer;
+import dev.kumaforge.gateway.ai.translate.StreamTranslator;
+import dev.kumaforge.gateway.ai.translate.Usage;
+import dev.kumaforge.gateway.ai.translate.Wire;
+import dev.kumaforge.gateway.config.AiConfig;
+import dev.kumaforge.gateway.consumer.ConsumerConfig;
+import dev.kumaforge.gateway.proxy.ProxyContext;
+import dev.kumaforge.gateway.proxy.Snapshot;
+import dev.kumaforge.gateway.upstream.BackendRuntime;
+import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * One LLM request: admission (limits, budget), session history and trimming, then the candidate
+ * deployments in order until one answers; fallbacks happen only before any content reached the
+ * client.
+ */
+final class Call {
+  /** The endpoint called. */
+  enum Kind {
+    CHAT,
+    EMBEDDINGS,
+    MESSAGES,
+    UNKNOWN
+  }
+
+  private static final String ANTHROPIC_VERSION = "2023-06-01";
+  private static final long MAX_ERROR_BODY = 1L << 20;
+
+  private final AiGateway gw;
+  private final ProxyContext ctx;
+  private final Snapshot snap;
+  private final ConsumerConfig consumer;
+  private final Kind kind;
+  private final HttpRequest request;
+  private final long start;
+  private final boolean anthropicClient;
+  private final CompletableFuture<HttpResponse> result = new CompletableFuture<>();
+  private final Masker masker;
+  private final List<Pattern> denyPatterns;
+  private String cacheKey;
+  private final AtomicBoolean settled = new AtomicBoolean();
+  private ObjectNode body;
+  private String aliasName;
+  private boolean stream;
+  private boolean clientWantsUsage;
+  private List<AiGateway.Candidate> candidates;
+  private int next;
+  private long estimate;
+  private String sessionId;
+  private List<JsonNode> messages;
+  private List<JsonNode> sent;
+  private HttpResponse lastError;
+  private String lastReason;
+
+  Call(
+      AiGateway gw,
+      Snapshot snap,
+      ConsumerConfig consumer,
+      Kind kind,
+      HttpRequest request,
+      long start,
+      AiGateway.Compiled compiled) {
+    this.masker = compiled.masker();
+    this.denyPatterns = compiled.denyPatterns();
+    this.gw = gw;
+    this.ctx = gw.ctx();
+    this.snap = snap;
+    this.consumer = consumer;
+    this.kind = kind;
+    this.request = request;
+    this.start = start;
+    this.anthropicClient = kind == Kind.MESSAGES;
+  }
+
+  private HttpResponse bad(String message) {
+    return AiGateway.error(
+        anthropicClient, 400, "invalid_request_error", "invalid_request", message);
+  }
+
+  CompletionStage<HttpResponse> run(String text) {
+    JsonNode parsed = Wire.parse(text);
+    if (parsed == null || !parsed.isObject()) {
+      return AiGateway.done(bad("the request body is not a JSON object"));
+    }
+    body = (ObjectNode) parsed;
+    if (!body.path("model").isTextual()) {
+      return AiGateway.done(bad("model: required (a model alias from GET /v1/models)"));
+    }
+    AiConfig ai = snap.config().ai();
+    AiConfig.ModelAlias alias = ai.model(body.get("model").asText());
+    if (alias == null) {
+      return AiGateway.done(
+          AiGateway.error(
+              anthropicClient,
+              404,
+              anthropicClient ? "not_found_error" : "invalid_request_error",
+              "model_not_found",
+              "model: '"
+                  + body.get("model").asText()
+                  + "' is not in the catalog (GET /v1/models)"));
+    }
+    aliasName = alias.name();
+    String denied = denied();
+    if (denied != null) {
+      gw.metrics().request(aliasName, consumer.name(), 400);
+      return AiGateway.done(
+          AiGateway.error(
+              anthropicClient,
+              400,
+              "invalid_request_error",
+              "prompt_denied",
+              "the prompt matches deny pattern " + denied + " of the gateway's prompt guard"));
+    }
+    if (!masker.isEmpty()) {
+      mask();
+    }
+    if (gw.responses() != null
+        && kind != Kind.MESSAGES
+        && !body.path("stream").asBoolean(false)
+        && request.getHeader(snap.config().ai().sessions().header()).isEmpty()) {
+      cacheKey = consumer.name() + '\u0000' + request.getUri().path() + '\u0000' + body;
+      String hit = gw.responses().getIfPresent(cacheKey);
+      gw.metrics().responseCache(hit != null);
+      if (hit != null) {
+        gw.metrics().request(aliasName, consumer.name(), 200);
+        return AiGateway.done(
+            AiGateway.json(200, hit).addHeader(RawHeader.create("x-forge-cache", "hit")));
+      }
+    }
+    stream = body.path("stream").asBoolean(false);
+    clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+    candidates = new ArrayList<>();
+    for (AiGateway.Candidate c : gw.candidates(ai, alias)) {
+      AiConfig.Style style = c.deployment().style();
+      if ((kind == Kind.MESSAGES && style != AiConfig.Style.anthropic)
+          || (kind == Kind.EMBEDDINGS && style != AiConfig.Style.openai)) {
+        continue;
+      }
+      candidates.add(c);
+    }
+    if (candidates.isEmpty()) {
+      return AiGateway.done(
+          bad(
+              "model '"
+                  + aliasName
+                  + "' has no "
+                  + (kind == Kind.MESSAGES ? "anthropic" : "openai")
+                  + "-style deployment for "
+                  + request.getUri().path()));
+    }
+    if (kind == Kind.CHAT) {
+      if (!body.path("messages").isArray() || body.get("messages").isEmpty()) {
+        return AiGateway.done(bad("messages: required, a non-empty array"));
+      }
+      messages = new ArrayList<>();
+      String header = ai.sessions().header();
+      sessionId = request.getHeader(header).map(HttpHeader::value).orElse(null);
+      if (sessionId != null) {
+        if (sessionId.isEmpty() || sessionId.length() > 200) {
+          return AiGateway.done(bad(header + ": 1 to 200 characters"));
+        }
+        return gw.sessions()
+            .get(sessionId)
+            .handleAsync(
+                (s, err) -> {
+                  if (err != null) {
+                    return AiGateway.done(
+                        AiGateway.error(
+                            false,
+                            503,
+                            "server_error",
+                            "session_store_unavailable",
+                            "the session store failed: " + rootMessage(err)));
+                  }
+                  if (s != null && !s.consumer().equals(consumer.name())) {
+                    return AiGateway.done(
+                        AiGateway.error(
+                            false,
+                            404,
+                            "invalid_request_error",
+                            "session_not_found",
+                            header + ": no session with this id for this consumer"));
+                  }
+                  if (s != null) {
+                    messages.addAll(s.messages());
+                  }
+                  body.get("messages").forEach(messages::add);
+                  return admitAndSend();
+                },
+                ctx.dispatcher())
+            .thenCompose(x -> x);
+      }
+      body.get("messages").forEach(messages::add);
+    }
+    return admitAndSend();
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private CompletionStage<HttpResponse> admitAndSend() {
+    estimate = estimate(candidates.get(0).deployment());
+    Accounting.Refusal refusal = gw.accounting().admit(consumer, estimate);
+    if (refusal != null) {
+      gw.metrics().request(aliasName, consumer.name(), 429);
+      return AiGateway.done(
+          AiGateway.error(
+              anthropicClient,
+              429,
+              anthropicClient ? "rate_limit_error" : "rate_limit_error",
+              refusal.code(),
+              refusal.message(),
+              refusal.retryAfterSeconds()));
+    }
+    attempt();
+    return result;
+  }
+
+  /**
+   * The index of the first deny pattern a prompt text matches ({@code denyPatterns[i]}), or null.
+   */
+  private String denied() {
+    if (denyPatterns.isEmpty()) {
+      return null;
+    }
+    List<String> texts = new ArrayList<>();
+    collectText(body.get("messages"), texts);
+    collectText(body.get("system"), texts);
+    collectText(body.get("input"), texts);
+    for (int i = 0; i < denyPatterns.size(); i++) {
+      for (String t : texts) {
+        if (denyPatterns.get(i).matcher(t).find()) {
+          return "ai.denyPatterns[" + i + "]";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void collectText(JsonNode n, List<String> out) {
+    if (n == null) {
+      return;
+    }
+    if (n.isTextual()) {
+      out.add(n.asText());
+    } else if (n.isArray()) {
+      n.forEach(x -> collectText(x, out));
+    } else if (n.isObject()) {
+      collectText(n.get("content"), out);
+      collectText(n.get("text"), out);
+    }
+  }
+
+  /** Masks the prompt in place before anything is stored or sent. */
+  private void mask() {
+    Map<Masker.Kind, Integer> counts = masker.maskMessages(body.get("messages"));
+    masker.maskField(body, "system", counts);
+    JsonNode input = body.get("input");
+    if (input != null && input.isTextual()) {
+      masker.maskField(body, "input", counts);
+    } else if (input instanceof ArrayNode items) {
+      for (int i = 0; i < items.size(); i++) {
+        if (items.get(i).isTextual()) {
+          items.set(i, items.textNode(masker.mask(items.get(i).asText(), counts)));
+        }
+      }
+    }
+    counts.forEach((k, n) -> gw.metrics().masked(k.name(), n));
+  }
+
+  private int maxTokens(AiConfig.Deployment d) {
+    JsonNode m = body.path("max_completion_tokens");
+    if (!m.isNumber()) {
+      m = body.path("max_tokens");
+    }
+    return m.isNumber() ? Math.min(m.asInt(), d.maxOutput()) : d.maxOutput();
+  }
+
+  private long estimate(AiConfig.Deployment d) {
+    TokenCounter tc = gw.tokens();
+    return switch (kind) {
+      case CHAT -> tc.messages(d.encoding(), trim(d).messages()) + maxTokens(d);
+      case MESSAGES -> {
+        long n = TokenCounter.REPLY_PRIMING + tc.text(d.encoding(), body.path("system").asText(""));
+        for (JsonNode m : body.path("messages")) {
+          n += tc.message(d.encoding(), m);
+        }
+        yield n + maxTokens(d);
+      }
+      default -> {
+        JsonNode in = body.path("input");
+        long n = 0;
+        if (in.isArray()) {
+          for (JsonNode s : in) {
+            n += tc.text(d.encoding(), s.asText(""));
+          }
+        } else {
+          n = tc.text(d.encoding(), in.asText(""));
+        }
+        yield n;
+      }
+    };
+  }
+
+  /** The messages for {@code d}: session conversations are trimmed to its window. */
+  private Trimmer.Result trim(AiConfig.Deployment d) {
+    if (sessionId == null) {
+      return new Trimmer.Result(messages, 0, 0);
+    }
+    TokenCounter tc = gw.tokens();
+    return Trimmer.fit(
+        messages,
+        d.contextWindow() - maxTokens(d),
+        TokenCounter.REPLY_PRIMING,
+        m -> tc.message(d.encoding(), m));
+  }
+
+  private void attempt() {
+    if (next >= candidates.size()) {
+      settle(null, null, 0);
+      HttpResponse r =
+          lastError != null
+              ? lastError
+              : AiGateway.error(
+                  anthropicClient,
+                  502,
+                  anthropicClient ? "api_error" : "server_error",
+                  "upstream_failed",
+                  "every deployment of model '" + aliasName + "' failed: " + lastReason);
+      gw.metrics().request(aliasName, consumer.name(), r.status().intValue());
+      result.complete(r);
+      return;
+    }
+    AiGateway.Candidate c = candidates.get(next++);
+    AiConfig.Deployment d = c.deployment();
+    BackendRuntime backend = snap.backends().get(d.backend());
+    long now = ctx.clock().nanoTime();
+    Endpoint ep = backend == null ? null : backend.pick(request, now);
+    if (ep == null) {
+      fallback(d, "no_endpoint", "backend " + d.backend() + " has no available endpoint");
+      return;
+    }
+    HttpRequest upstream = upstreamRequest(d, ep);
+    Attempt a = new Attempt(d, ep);
+    gw.stats(d).inFlight().incrementAndGet();
+    Duration timeout =
+        backend.config().retry().perTryTimeout() != null
+            ? backend.config().retry().perTryTimeout()
+            : backend.config().timeouts().http().requestTimeout();
+    a.timer =
+        ctx.system()
+            .scheduler()
+            .scheduleOnce(
+                timeout,
+                () -> {
+                  if (a.decide()) {
+                    a.cancelQueue();
+                    a.release();
+                    fallback(d, "timeout", "no content within " + timeout);
+                  }
+                },
+                ctx.dispatcher());
+    // the backend's per-endpoint request queue in front of its connection pool (as the proxy
+    // path): no per-request pool lookup; results continue on the Pekko dispatcher
+    int index = backend.indexOf(ep);
+    UpstreamQueue.Callback callback =
+        t ->
+            ctx.dispatcher()
+                .execute(
+                    () ->
+                        guard(
+                            () -> {
+                              if (t.isFailure()) {
+                                Throwable err = t.failed().get();
+                                if (a.decide()) {
+                                  a.release();
+                                  fallback(
+                                      d,
+                                      "connect",
+                                      err.getClass().getSimpleName() + ": " + err.getMessage());
+                                }
+                              } else {
+                                onResponse(a, t.get());
+                              }
+                            }));
+    UpstreamQueue queue = backend.queue(index, e -> ctx.newQueue(backend, e));
+    UpstreamQueue.Offer offer = queue.offer(upstream, callback);
+    if (offer == UpstreamQueue.Offer.CLOSED) {
+      queue = backend.replaceQueue(index, queue, e -> ctx.newQueue(backend, e));
+      offer = queue.offer(upstream, callback);
+    }
+    if (offer != UpstreamQueue.Offer.ENQUEUED && a.decide()) {
+      a.release();
+      fallback(d, "pool_overflow", "the request queue of backend " + d.backend() + " is full");
+    }
+  }
+
+  private void onResponse(Attempt a, HttpResponse resp) {
+    if (a.decided.get()) {
+      resp.discardEntityBytes(ctx.materializer());
+      return;
+    }
+    int status = resp.status().intValue();
+    if (status == 200 && stream && isEventStream(resp)) {
+      streamAttempt(a, resp);
+    } else if (status == 200) {
+      strictAttempt(a, resp);
+    } else {
+      errorAttempt(a, resp);
+    }
+  }
+
+  private static boolean isEventStream(HttpResponse resp) {
+    return resp.entity().getContentType().mediaType().toString().startsWith("text/event-stream");
+  }
+
+  private HttpRequest upstreamRequest(AiConfig.Deployment d, Endpoint ep) {
+    ObjectNode out;
+    String path;
+    boolean openai = d.style() == AiConfig.Style.openai;
+    switch (kind) {
+      case CHAT -> {
+        Trimmer.Result t = trim(d);
+        sent = t.messages();
+        if (t.dropped() > 0) {
+          gw.metrics().trimmed(d.model(), t.dropped());
+        }
+        ObjectNode openAi = body.deepCopy();
+        ArrayNode ms = openAi.putArray("messages");
+        sent.forEach(ms::add);
+        if (openai) {
+          out = openAi;
+          out.put("model", d.model());
+          if (stream && !clientWantsUsage) {
+            out.putObject("stream_options").put("include_usage", true);
+          }
+          path = "/v1/chat/completions";
+        } else {
+          out = Anthropic.request(openAi, d.model(), maxTokens(d), stream);
+          path = "/v1/messages";
+        }
+      }
+      case EMBEDDINGS -> {
+        out = body.deepCopy();
+        out.put("model", d.model());
+        path = "/v1/embeddings";
+      }
+      default -> {
+        out = body.deepCopy();
+        out.put("model", d.model());
+        path = "/v1/messages";
+      }
+    }
+    List<HttpHeader> headers = new ArrayList<>(3);
+    if (openai) {
+      if (d.apiKey() != null) {
+        headers.add(RawHeader.create("Authorization", "Bearer " + d.apiKey()));
+      }
+    } else {
+      if (d.apiKey() != null) {
+        headers.add(RawHeader.create("x-api-key", d.apiKey()));
+      }
+      headers.add(
+          RawHeader.create(
+              "anthropic-version",
+              request
+                  .getHeader("anthropic-version")
+                  .map(HttpHeader::value)
+                  .orElse(ANTHROPIC_VERSION)));
+    }
+    request.getHeader("x-request-id").ifPresent(headers::add);
+    return HttpRequest.create(path)
+        .withMethod(HttpMethods.POST)
+        .withHeaders(headers)
+        .withEntity(
+            HttpEntities.create(
+                ContentTypes.APPLICATION_JSON, out.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Tries the next candidate after {@code d} failed without an error answer. */
+  private void fallback(AiConfig.Deployment d, String reason, String detail) {
+    fallback(d, reason, detail, null);
+  }
+
+  /** Tries the next candidate; the last failure is what the client gets when none is left. */
+  private void fallback(
+      AiConfig.Deployment d, String reason, String detail, HttpResponse errorAnswer) {
+    lastError = errorAnswer;
+    lastReason = d.label() + ": " + detail;
+    if (next < candidates.size()) {
+      gw.metrics().fallback(aliasName, d.label(), reason);
+    }
+    attempt();
+  }
+
+  private static boolean contextLength(int status, String body) {
+    return status == 400
+        && (body.contains("context_length_exceeded")
+            || body.contains("prompt is too long")
+            || body.contains("maximum context length"));
+  }
+
+  private void errorAttempt(Attempt a, HttpResponse resp) {
+    int status = resp.status().intValue();
+    resp.entity()
+        .toStrict(10_000, MAX_ERROR_BODY, ctx.materializer())
+        .whenCompleteAsync(
+            (strict, err) ->
+                guard(
+                    () -> {
+                      if (!a.decide()) {
+                        return;
+                      }
+                      a.release();
+                      String text = err == null ? strict.getData().utf8String() : "";
+                      boolean retryable =
+                          status == 429 || status >= 500 || contextLength(status, text);
+                      HttpResponse clientError = clientError(a.d, status, text, resp);
+                      if (retryable) {
+                        fallback(
+                            a.d,
+                            status == 429
+                                ? "rate_limited"
+                                : status >= 500 ? "status_5xx" : "context_length",
+                            "HTTP " + status + " " + Wire.errorMessage(text),
+                            clientError);
+                      } else {
+                        settle(null, null, 0);
+                        gw.metrics().request(aliasName, consumer.name(), status);
+                        result.complete(clientError);
+                      }
+                    }),
+            ctx.dispatcher());
+  }
+
+  /** The provider's error in the client's format (same status). */
+  private HttpResponse clientError(
+      AiConfig.Deployment d, int status, String text, HttpResponse resp) {
+    boolean sameShape = (d.style() == AiConfig.Style.anthropic) == anthropicClient;
+    HttpResponse r;
+    if (sameShape && Wire.parse(text) != null) {
+      r = AiGateway.json(status, text);
+    } else {
+      r =
+          AiGateway.error(
+              anthropicClient,
+              status,
+              status == 429
+                  ? "rate_limit_error"
+                  : status >= 500
+                      ? (anthropicClient ? "api_error" : "server_error")
+                      : "invalid_request_error",
+              contextLength(status, text) ? "context_length_exceeded" : "upstream_error",
+              d.label() + ": " + Wire.errorMessage(text));
+    }
+    return resp.getHeader("retry-after").map(r::addHeader).orElse(r);
+  }
+
+  private void strictAttempt(Attempt a, HttpResponse resp) {
+    resp.entity()
+        .toStrict(Math.max(1, a.remainingMillis()), AiGateway.MAX_BODY, ctx.materializer())
+        .whenCompleteAsync(
+            (strict, err) ->
+                guard(
+                    () -> {
+                      if (!a.decide()) {
+                        return;
+                      }
+                      a.release();
+                      JsonNode json =
+                          err == null ? Wire.parse(strict.getData().utf8String()) : null;
+                      if (json == null || !json.isObject()) {
+                        fallback(
+                            a.d,
+                            "malformed",
+                            err != null
+                                ? "reading the answer: " + err.getMessage()
+                                : "answer is not JSON");
+                        return;
+                      }
+                      String out;
+                      Usage usage;
+                      ObjectNode assistant = null;
+                      if (kind == Kind.CHAT && a.d.style() == AiConfig.Style.anthropic) {
+                        ObjectNode translated =
+                            Anthropic.response(json, ctx.clock().currentTimeMillis() / 1000);
+                        out = translated.toString();
+                        usage = Anthropic.usage(json);
+                        assistant = Anthropic.assistant(translated);
+                      } else if (kind == Kind.MESSAGES) {
+                        out = strict.getData().utf8String();
+                        usage = Anthropic.usage(json);
+                      } else {
+                        out = strict.getData().utf8String();
+                        JsonNode u = json.path("usage");
+                        usage =
+                            new Usage(
+                                u.path("prompt_tokens").asLong(),
+                                u.path("completion_tokens").asLong());
+                        if (kind == Kind.CHAT) {
+                          assistant = Anthropic.assistant(json);
+                        }
+                      }
+                      double ttft = (ctx.clock().nanoTime() - start) / 1e9;
+                      gw.stats(a.d).ttft(ttft * 1000);
+                      gw.metrics().ttft(a.d.model(), ttft);
+                      settle(a.d, usage, 0);
+                      HttpResponse r = AiGateway.json(200, out);
+                      if (cacheKey != null) {
+                        gw.responses().put(cacheKey, out);
+                      }
+                      storeAnswer(assistant)
+                          .whenCompleteAsync(
+                              (v, storeErr) -> {
+                                HttpResponse answer = storeErr == null ? r : sessionLost(storeErr);
+                                gw.metrics()
+                                    .request(
+                                        aliasName, consumer.name(), answer.status().intValue());
+                                result.complete(answer);
+                              },
+                              ctx.dispatcher());
+                    }),
+            ctx.dispatcher());
+  }
+
+  private HttpResponse sessionLost(Throwable err) {
+    return AiGateway.error(
+        false,
+        503,
+        "server_error",
+        "session_store_unavailable",
+        "the answer could not be stored in the session, so it is not returned: "
+            + rootMessage(err));
+  }
+
+  /** Stores the assistant's answer in the session; the stage fails when the store failed. */
+  private CompletionStage<Void> storeAnswer(ObjectNode assistant) {
+    if (sessionId == null || assistant == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<JsonNode> history = new ArrayList<>(sent);
+    history.add(assistant);
+    try {
+      return gw.storeSession(sessionId, new Session(consumer.name(), history));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void streamAttempt(Attempt a, HttpResponse resp) {
+    StreamTranslator t =
+        kind == Kind.MESSAGES
+            ? new AnthropicPassthroughStream()
+            : a.d.style() == AiConfig.Style.openai
+                ? new OpenAiStream(clientWantsUsage)
+                : new AnthropicToOpenAiStream(
+                    clientWantsUsage, ctx.clock().currentTimeMillis() / 1000);
+    SseFramer framer = new SseFramer();
+    a.queue =
+        resp.entity()
+            .getDataBytes()
+            .mapConcat(
+                bs -> {
+                  List<Frame> out = new ArrayList<>(2);
+                  for (SseFramer.Event e : framer.feed(bs)) {
+                    out.addAll(t.onEvent(e));
+                  }
+                  return out;
+                })
+            .runWith(Sink.queue(), ctx.materializer());
+    if (a.decided.get()) {
+      a.queue.cancel();
+      return;
+    }
+    pullFirst(a, t, new ArrayList<>());
+  }
+
+  private void pullFirst(Attempt a, StreamTranslator t, List<Frame> held) {
+    a.queue
+        .pull()
+        .whenCompleteAsync(
+            (opt, err) ->
+                guard(
+                    () -> {
+                      if (a.decided.get()) {
+                        return;
+                      }
+                      if (err != null || opt.isEmpty()) {
+                        if (!a.decide()) {
+                          return;
+                        }
+                        if (err == null && t.finished()) {
+                          respondStream(a, t, held);
+                          return;
+                        }
+                        a.release();
+                        a.cancelQueue();
+                        String why =
+                            err != null
+                                ? err.getMessage()
+                                : t.upstreamError() != null
+                                    ? t.upstreamError()
+                                    : "the stream ended before any content";
+                        fallback(a.d, "stream_error", "stream failed before content: " + why);
+                        return;
+                      }
+                      held.add(opt.get());
+                      if (opt.get().content()) {
+                        if (a.decide()) {
+                          respondStream(a, t, held);
+                        }
+                      } else {
+                        pullFirst(a, t, held);
+                      }
+                    }),
+            ctx.dispatcher());
+  }
+
+  private void respondStream(Attempt a, StreamTranslator t, List<Frame> held) {
+    long firstContent = ctx.clock().nanoTime();
+    double ttft = (firstContent - start) / 1e9;
+    gw.stats(a.d).ttft(ttft * 1000);
+    gw.metrics().ttft(a.d.model(), ttft);
+    AtomicBoolean failed = new AtomicBoolean();
+    SinkQueueWithCancel<Frame> q = a.queue;
+    AtomicBoolean ended = new AtomicBoolean();
+    // the end is judged when the upstream queue reports it, never earlier
+    Source<ByteString, NotUsed> rest =
+        Source.unfoldResourceAsync(
+                () -> CompletableFuture.completedFuture(q),
+                qq ->
+                    ended.get()
+                        ? CompletableFuture.completedFuture(Optional.<Frame>empty())
+                        : qq.pull()
+                            .thenApplyAsync(
+                                opt -> {
+                                  if (opt.isPresent()) {
+                                    return opt;
+                                  }
+                                  ended.set(true);
+                                  if (!t.finished() || t.upstreamError() != null) {
+                                    failed.set(true);
+                                    return Optional.of(
+                                        t.errorFrame(
+                                            t.upstreamError() != null
+                                                ? "the provider failed mid-stream: "
+                                                    + t.upstreamError()
+                                                : "the provider's stream ended before the answer"
+                                                    + " was complete"));
+                                  }
+                                  return opt;
+                                },
+                                ctx.dispatcher()),
+                qq -> {
+                  qq.cancel();
+                  return CompletableFuture.completedFuture(Done.getInstance());
+                })
+            .map(Frame::bytes);
+    Source<ByteString, NotUsed> bodySource =
+        Source.from(held)
+            .map(Frame::bytes)
+            .concat(rest)
+            .recover(
+                Throwable.class,
+                () -> {
+                  failed.set(true);
+                  return t.errorFrame("the provider's stream failed").bytes();
+                })
+            .watchTermination(
+                (mat, done) -> {
+                  done.whenCompleteAsync(
+                      (d, e) -> {
+                        a.release();
+                        boolean ok = e == null && !failed.get() && t.finished();
+                        long end = ctx.clock().nanoTime();
+                        int n = t.contentEvents();
+                        if (n > 1) {
+                          gw.metrics().tpot(a.d.model(), (end - firstContent) / 1e9 / (n - 1));
+                        }
+                        settle(a.d, t.usage(), n);
+                        if (ok) {
+                          // the answer already reached the client: a store failure is logged
+                          storeAnswer(kind == Kind.CHAT ? t.assistantMessage() : null)
+                              .whenComplete(
+                                  (v, err) -> {
+                                    if (err != null) {
+                                      ctx.log()
+                                          .error(
+                                              "session {}: the streamed answer was not stored: {}",
+                                              sessionId,
+                                              rootMessage(err));
+                                    }
+                                  });
+                        }
+                      },
+                      ctx.dispatcher());
+                  return mat;
+                });
+    gw.metrics().request(aliasName, consumer.name(), 200);
+    result.complete(
+        HttpResponse.create()
+            .withStatus(200)
+            .addHeader(RawHeader.create("Cache-Control", "no-cache"))
+            .withEntity(
+                HttpEntities.createChunked(
+                    ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), bodySource)));
+  }
+
+  /** Runs a callback; an unexpected failure answers 500 instead of leaving the client waiting. */
+  private void guard(Runnable body) {
+    try {
+      body.run();
+    } catch (RuntimeException e) {
+      ctx.log().error(e, "LLM request failed");
+      settle(null, null, 0);
+      result.complete(
+          AiGateway.error(
+              anthropicClient, 500, "server_error", "internal_error", "the gateway failed: " + e));
+    }
+  }
+
+  /**
+   * Reconciles the pre-charge once: with the reported usage, or when the provider reported none (a
+   * stream cut short) with the prompt estimate and one token per content chunk received.
+   */
+  private void settle(AiConfig.Deployment d, Usage usage, int contentEvents) {
+    if (!settled.compareAndSet(false, true)) {
+      return;
+    }
+    if (d == null) {
+      gw.accounting().reconcile(consumer, estimate, null, 0, 0);
+      return;
+    }
+    long prompt;
+    long completion;
+    if (usage != null) {
+      prompt = usage.promptTokens();
+      completion = usage.completionTokens();
+    } else {
+      prompt = Math.max(0, estimate - maxTokens(d));
+      completion = contentEvents;
+    }
+    gw.accounting().reconcile(consumer, estimate, d, prompt, completion);
+    gw.metrics()
+        .usage(
+            aliasName,
+            d.model(),
+            consumer.name(),
+            prompt,
+            completion,
+            d.price().cost(prompt, completion));
+  }
+
+  /** One try of one deployment; exactly one path (answer, failure, timer) decides it. */
+  private final class Attempt {
+    final AiConfig.Deployment d;
+    final Endpoint ep;
+    final long began = ctx.clock().nanoTime();
+    final AtomicBoolean decided = new AtomicBoolean();
+    final AtomicBoolean released = new AtomicBoolean();
+    volatile Cancellable timer;
+    volatile SinkQueueWithCancel<Frame> queue;
+
+    Attempt(AiConfig.Deployment d, Endpoint ep) {
+      this.d = d;
+      this.ep = ep;
+      ep.active().incrementAndGet();
+    }
+
+    boolean decide() {
+      if (!decided.compareAndSet(false, true)) {
+        return false;
+      }
+      Cancellable tm = timer;
+      if (tm != null) {
+        tm.cancel();
+      }
+      return true;
+    }
+
+    long remainingMillis() {
+      BackendRuntime b = snap.backends().get(d.backend());
+      return b.config().timeouts().http().requestTimeout().toMillis()
+          - (ctx.clock().nanoTime() - began) / 1_000_000;
+    }
+
+    void cancelQueue() {
+      SinkQueueWithCancel<Frame> q = queue;
+      if (q != null) {
+        q.cancel();
+      }
+    }
+
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        gw.stats(d).inFlight().decrementAndGet();
+        ep.active().decrementAndGet();
+      }
+    }
+  }
+}

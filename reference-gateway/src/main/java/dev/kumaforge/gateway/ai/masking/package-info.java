@@ -1,0 +1,2 @@
+/** Masking of personal data and secrets in prompts before a provider sees them. */
+package dev.kumaforge.gateway.ai.masking;

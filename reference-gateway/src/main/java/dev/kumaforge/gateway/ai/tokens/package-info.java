@@ -1,0 +1,2 @@
+/** Token counting with jtokkit, cached per message. */
+package dev.kumaforge.gateway.ai.tokens;
