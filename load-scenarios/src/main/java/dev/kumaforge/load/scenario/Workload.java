@@ -26,6 +26,7 @@ import java.util.Set;
  * @param phases the measured phases, run in order
  * @param request the request sent at every scheduled time (default {@code GET /})
  * @param requests instead of {@code request}: a weighted mix, one picked per send (seeded)
+ * @param tenants Gatling only: API keys, one per virtual user (Zipf-skewed), or null
  */
 public record Workload(
     Engine engine,
@@ -39,7 +40,8 @@ public record Workload(
     Duration thinkTime,
     List<Phase> phases,
     RequestSpec request,
-    List<RequestSpec> requests)
+    List<RequestSpec> requests,
+    Tenants tenants)
     implements Validatable {
 
   /** Default request timeout. */
@@ -67,6 +69,36 @@ public record Workload(
     }
   }
 
+  /** A workload without tenants. */
+  public Workload(
+      Engine engine,
+      Duration warmup,
+      Arrivals arrivals,
+      Double burstiness,
+      Duration timeout,
+      Integer maxConnections,
+      Duration maxLag,
+      Integer concurrency,
+      Duration thinkTime,
+      List<Phase> phases,
+      RequestSpec request,
+      List<RequestSpec> requests) {
+    this(
+        engine,
+        warmup,
+        arrivals,
+        burstiness,
+        timeout,
+        maxConnections,
+        maxLag,
+        concurrency,
+        thinkTime,
+        phases,
+        request,
+        requests,
+        null);
+  }
+
   /** An open-loop workload with a single request and defaults elsewhere. */
   public static Workload openLoop(
       Duration warmup,
@@ -88,6 +120,7 @@ public record Workload(
         null,
         phases,
         request,
+        null,
         null);
   }
 
@@ -149,6 +182,26 @@ public record Workload(
     v.check(!thinkTime.isNegative(), "thinkTime", thinkTime, ">= 0s");
     if (!thinkTime.isZero() && concurrency == null) {
       v.error("thinkTime", "only allowed with concurrency (closed-loop)");
+    }
+    if (engine == Engine.GATLING && concurrency != null) {
+      v.error("concurrency", "not allowed with engine: gatling (Gatling runs open-loop)");
+    }
+    if (tenants != null) {
+      tenants.validate(v.at("tenants"));
+      if (engine != Engine.GATLING) {
+        v.error("tenants", "only allowed with engine: gatling");
+      }
+    }
+    if (engine != Engine.GATLING) {
+      List<RequestSpec> mix =
+          requests != null ? requests : request == null ? List.of() : List.of(request);
+      for (int i = 0; i < mix.size(); i++) {
+        RequestSpec r = mix.get(i);
+        Validator rv = requests != null ? v.at("requests", i) : v.at("request");
+        if (r != null && (r.turns() != 1 || !r.thinkTime().isZero())) {
+          rv.error("turns", "multi-turn sessions (turns, thinkTime) only with engine: gatling");
+        }
+      }
     }
     if (request != null && requests != null) {
       v.error("requests", "not allowed together with request (use one of them)");
