@@ -27,6 +27,9 @@ import java.util.Set;
  * @param request the request sent at every scheduled time (default {@code GET /})
  * @param requests instead of {@code request}: a weighted mix, one picked per send (seeded)
  * @param tenants Gatling only: API keys, one per virtual user (Zipf-skewed), or null
+ * @param busyPoll open-loop only: the engine's event loop polls instead of sleeping while requests
+ *     are in flight or a send is due (no wake-up latency in the figures; one busy core meanwhile)
+ *     (default false)
  */
 public record Workload(
     Engine engine,
@@ -41,7 +44,8 @@ public record Workload(
     List<Phase> phases,
     RequestSpec request,
     List<RequestSpec> requests,
-    Tenants tenants)
+    Tenants tenants,
+    Boolean busyPoll)
     implements Validatable {
 
   /** Default request timeout. */
@@ -64,6 +68,7 @@ public record Workload(
     phases = phases == null ? null : List.copyOf(phases);
     thinkTime = thinkTime == null ? Duration.ZERO : thinkTime;
     requests = requests == null ? null : List.copyOf(requests);
+    busyPoll = busyPoll != null && busyPoll;
     if (request == null && requests == null) {
       request = RequestSpec.defaults();
     }
@@ -96,6 +101,7 @@ public record Workload(
         phases,
         request,
         requests,
+        null,
         null);
   }
 
@@ -121,7 +127,27 @@ public record Workload(
         phases,
         request,
         null,
+        null,
         null);
+  }
+
+  /** The same workload with {@code busyPoll} set to {@code on}. */
+  public Workload withBusyPoll(boolean on) {
+    return new Workload(
+        engine,
+        warmup,
+        arrivals,
+        burstiness,
+        timeout,
+        maxConnections,
+        maxLag,
+        concurrency,
+        thinkTime,
+        phases,
+        request,
+        requests,
+        tenants,
+        on);
   }
 
   /** Whether the run is closed-loop ({@code concurrency} set). */
@@ -185,6 +211,9 @@ public record Workload(
     }
     if (engine == Engine.GATLING && concurrency != null) {
       v.error("concurrency", "not allowed with engine: gatling (Gatling runs open-loop)");
+    }
+    if (busyPoll && engine == Engine.GATLING) {
+      v.error("busyPoll", "only allowed with engine: open-loop");
     }
     if (tenants != null) {
       tenants.validate(v.at("tenants"));

@@ -34,6 +34,15 @@ import org.HdrHistogram.Recorder;
  * locks. Latency is always measured from the intended send time.
  */
 public final class OpenLoopDriver {
+  /**
+   * How long before an intended send the event loop stops sleeping and spins instead: a timer
+   * wake-up is late by the kernel's timer slack (50 us by default) plus the thread's wake-up time,
+   * which would count as latency. Spinning costs at most this much CPU per send and delays reads
+   * arriving meanwhile by at most as much; at high rates the gaps are shorter and the loop is busy
+   * anyway.
+   */
+  static final long SPIN_NANOS = 100_000L;
+
   /** Connection attempts in progress at once; more waiting requests queue for them. */
   private static final int MAX_CONCURRENT_CONNECTS = 8;
 
@@ -62,6 +71,8 @@ public final class OpenLoopDriver {
   private long measureStartOffset;
   private long endOffset;
   private int activeUsers;
+  private boolean busyPoll;
+  private long nextSendAt = Long.MAX_VALUE;
 
   private long attempted;
   private long completed;
@@ -94,6 +105,23 @@ public final class OpenLoopDriver {
     this.mix = mix;
     this.timeoutNanos = timeoutNanos;
     this.maxConnections = maxConnections;
+  }
+
+  /**
+   * Polls the event loop instead of sleeping while requests are in flight or a send is due within
+   * {@link #SPIN_NANOS} (with a {@link BusyPollStrategy} asking {@link #wantsBusyPoll()}); sends
+   * are then timed by the polling loop, not spun.
+   */
+  public void busyPoll(boolean on) {
+    this.busyPoll = on;
+  }
+
+  /** Whether the event loop should poll rather than sleep now (event loop thread only). */
+  public boolean wantsBusyPoll() {
+    return busyPoll
+        && !finished
+        && (inFlight > 0
+            || (nextSendAt != Long.MAX_VALUE && nextSendAt - System.nanoTime() <= SPIN_NANOS));
   }
 
   /** Starts the schedule at {@code startNanos} (a {@link System#nanoTime()} value). */
@@ -190,14 +218,21 @@ public final class OpenLoopDriver {
     while (next >= 0) {
       long intended = startNanos + next;
       long now = System.nanoTime();
-      if (intended > now) {
-        loop.schedule(this::tick, intended - now, TimeUnit.NANOSECONDS);
+      long lead = busyPoll ? 0 : SPIN_NANOS;
+      if (intended - now > lead) {
+        nextSendAt = intended;
+        loop.schedule(this::tick, intended - now - lead, TimeUnit.NANOSECONDS);
         return;
+      }
+      while (intended - now > 0) {
+        Thread.onSpinWait();
+        now = System.nanoTime();
       }
       dispatch(intended, schedule.peekMeasured(), now, false);
       schedule.advance();
       next = schedule.peek();
     }
+    nextSendAt = Long.MAX_VALUE;
     scheduleDone = true;
     finishIfDrained();
   }
