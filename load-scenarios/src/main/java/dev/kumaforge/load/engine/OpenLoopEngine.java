@@ -125,10 +125,7 @@ public final class OpenLoopEngine {
         new Recorder(HlogTags.HIGHEST_TRACKABLE_MICROS, HlogTags.SIGNIFICANT_DIGITS);
 
     BusyPollStrategy busyPoll = new BusyPollStrategy(() -> false);
-    EventLoopGroup group =
-        workload.busyPoll()
-            ? Transport.group(1, "forge-load", busyPoll.factory())
-            : Transport.group(1, "forge-load");
+    EventLoopGroup group = Transport.group(1, "forge-load", busyPoll.factory());
     ScheduledThreadPoolExecutor reporter =
         new ScheduledThreadPoolExecutor(
             1,
@@ -162,10 +159,8 @@ public final class OpenLoopEngine {
               mix,
               workload.timeout().toNanos(),
               workload.maxConnections());
-      if (workload.busyPoll()) {
-        driver.busyPoll(true);
-        busyPoll.pollWhile(driver::wantsBusyPoll);
-      }
+      driver.busyPoll(workload.busyPoll());
+      busyPoll.pollWhile(driver::wantsBusyPoll);
       int initial =
           closedLoop
               ? workload.concurrency()

@@ -35,11 +35,11 @@ import org.HdrHistogram.Recorder;
  */
 public final class OpenLoopDriver {
   /**
-   * How long before an intended send the event loop stops sleeping and spins instead: a timer
-   * wake-up is late by the kernel's timer slack (50 us by default) plus the thread's wake-up time,
-   * which would count as latency. Spinning costs at most this much CPU per send and delays reads
-   * arriving meanwhile by at most as much; at high rates the gaps are shorter and the loop is busy
-   * anyway.
+   * How long before an intended send the event loop stops sleeping and polls instead ({@code
+   * epoll_wait} with timeout 0, then its due tasks; see {@link BusyPollStrategy}): a timer wake-up
+   * is late by the kernel's timer slack (50 us by default) plus the thread's wake-up time, which
+   * would count as latency. Polling handles reads meanwhile and costs at most this much CPU per
+   * send; at high rates the gaps are shorter and the loop is busy anyway.
    */
   static final long SPIN_NANOS = 100_000L;
 
@@ -108,9 +108,9 @@ public final class OpenLoopDriver {
   }
 
   /**
-   * Polls the event loop instead of sleeping while requests are in flight or a send is due within
-   * {@link #SPIN_NANOS} (with a {@link BusyPollStrategy} asking {@link #wantsBusyPoll()}); sends
-   * are then timed by the polling loop, not spun.
+   * Polls the event loop instead of sleeping also while requests are in flight (not only while a
+   * send is due within {@link #SPIN_NANOS}); the loop's {@link BusyPollStrategy} asks {@link
+   * #wantsBusyPoll()}.
    */
   public void busyPoll(boolean on) {
     this.busyPoll = on;
@@ -118,9 +118,8 @@ public final class OpenLoopDriver {
 
   /** Whether the event loop should poll rather than sleep now (event loop thread only). */
   public boolean wantsBusyPoll() {
-    return busyPoll
-        && !finished
-        && (inFlight > 0
+    return !finished
+        && ((busyPoll && inFlight > 0)
             || (nextSendAt != Long.MAX_VALUE && nextSendAt - System.nanoTime() <= SPIN_NANOS));
   }
 
@@ -218,15 +217,14 @@ public final class OpenLoopDriver {
     while (next >= 0) {
       long intended = startNanos + next;
       long now = System.nanoTime();
-      long lead = busyPoll ? 0 : SPIN_NANOS;
-      if (intended - now > lead) {
+      long wait = intended - now;
+      if (wait > 0) {
+        // Sleep on a timer until SPIN_NANOS before the send; from then on the event loop polls
+        // (see wantsBusyPoll), handling reads, and runs this task at the exact moment.
         nextSendAt = intended;
-        loop.schedule(this::tick, intended - now - lead, TimeUnit.NANOSECONDS);
+        loop.schedule(
+            this::tick, wait > SPIN_NANOS ? wait - SPIN_NANOS : wait, TimeUnit.NANOSECONDS);
         return;
-      }
-      while (intended - now > 0) {
-        Thread.onSpinWait();
-        now = System.nanoTime();
       }
       dispatch(intended, schedule.peekMeasured(), now, false);
       schedule.advance();
