@@ -22,7 +22,9 @@ import java.util.Map;
  * The open-loop engine's own capacity: drives {@code GET} (or the given path) at each rate for a
  * few seconds against a fast server (nginx returning a static 200, or the zero-latency mock) and
  * prints the achieved rate, the generator's send lag, validity and the CPU the engine used (this
- * JVM's process CPU time over the run, in cores, JIT and GC included).
+ * JVM's process CPU time over the run, in cores and per request, JIT and GC included). The engine
+ * is one event loop thread, so it never uses more than one core; its CPU per request against a
+ * peer's (forge run reports that as "CPU us/req") says how their maximum rates compare.
  *
  * <pre>
  * java -cp harness/target/forge.jar dev.kumaforge.load.bench.EngineBenchmark \
@@ -50,12 +52,13 @@ public final class EngineBenchmark {
     Path dir = Files.createTempDirectory("forge-engine-bench");
     System.out.printf(
         Locale.ROOT,
-        "%10s %10s %10s %9s %7s %7s %s%n",
+        "%10s %10s %10s %9s %7s %11s %7s %s%n",
         "rate",
         "achieved",
         "errors",
         "lag p99",
         "cores",
+        "cpu us/req",
         "valid",
         "conns");
     for (double rate : rates) {
@@ -80,15 +83,19 @@ public final class EngineBenchmark {
                   "bench",
                   1,
                   ProgressListener.NONE);
-      double cores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+      long cpuNanos = os.getProcessCpuTime() - cpu0;
+      double cores = cpuNanos / (double) (System.nanoTime() - t0);
+      // warm-up (2 s) and measured phase run at the same rate: CPU per request over both
+      double cpuPerRequest = cpuNanos / 1000.0 / (rate * (seconds + 2));
       System.out.printf(
           Locale.ROOT,
-          "%10.0f %10.1f %10d %7dus %7.2f %7s %d%s%n",
+          "%10.0f %10.1f %10d %7dus %7.2f %11.1f %7s %d%s%n",
           rate,
           r.achievedRps(),
           r.errors(),
           r.lag().p99(),
           cores,
+          cpuPerRequest,
           r.valid(),
           r.maxConnectionsUsed(),
           r.valid() ? "" : "  (" + r.invalidReason() + ")");

@@ -363,5 +363,25 @@ class ScenarioTest {
     assertThat(YamlConfig.bind(r.toJsonTree(), "resolved", Scenario.class)).isEqualTo(r);
     assertThat(r.target("staging").url()).isEqualTo("http://127.0.0.1:8080");
     assertThat(r.workload().maxLag()).isEqualTo(Duration.ofMillis(10));
+
+    write("mock-llm-backends/examples/providers.yaml", "providers: []\n");
+    write("mock-llm-backends/examples/zero-latency.yaml", "providers: []\n");
+    Scenario llm =
+        Scenario.load(
+            write(
+                "load-scenarios/llm-chat.yaml", Files.readString(module.resolve("llm-chat.yaml"))));
+    assertThat(llm.workload().engine()).isEqualTo(Engine.GATLING);
+    assertThat(llm.workload().requests())
+        .extracting(RequestSpec::name)
+        .containsExactly("chat", "chat-stream", "session");
+    assertThat(llm.workload().requests().get(2).turns()).isEqualTo(3);
+    assertThat(llm.workload().tenants().count()).isEqualTo(200);
+    Scenario capacity =
+        Scenario.load(
+            write(
+                "load-scenarios/capacity.yaml", Files.readString(module.resolve("capacity.yaml"))));
+    assertThat(capacity.targets())
+        .extracting(Target::name)
+        .containsExactly("direct", "reference", "nginx", "haproxy");
   }
 }
