@@ -19,12 +19,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The open-loop engine's own capacity: drives {@code GET} (or the given path) at each rate for a
- * few seconds against a fast server (nginx returning a static 200, or the zero-latency mock) and
- * prints the achieved rate, the generator's send lag, validity and the CPU the engine used (this
- * JVM's process CPU time over the run, in cores and per request, JIT and GC included). The engine
- * is one event loop thread, so it never uses more than one core; its CPU per request against a
- * peer's (forge run reports that as "CPU us/req") says how their maximum rates compare.
+ * The open-loop engine's own capacity: drives {@code GET /} (or the given path; a {@code
+ * /v1/chat/completions} path gets a small chat {@code POST}, for the mock backends) at each rate
+ * for a few seconds against a fast server (nginx returning a static 200, or the zero-latency mock)
+ * and prints the achieved rate, the generator's send lag, validity and the CPU the engine used
+ * (this JVM's process CPU time over the run, in cores and per request, JIT and GC included). The
+ * engine is one event loop thread, so it never uses more than one core; its CPU per request against
+ * a peer's (forge run reports that as "CPU us/req") says how their maximum rates compare.
  *
  * <pre>
  * java -cp harness/target/forge.jar dev.kumaforge.load.bench.EngineBenchmark \
@@ -32,6 +33,10 @@ import java.util.Map;
  * </pre>
  */
 public final class EngineBenchmark {
+  private static final String CHAT_BODY =
+      "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+          + "\"max_tokens\":16}";
+
   private EngineBenchmark() {}
 
   /** Runs the benchmark; see the class comment for the arguments. */
@@ -47,6 +52,7 @@ public final class EngineBenchmark {
     }
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     String path = args.length > 3 ? args[3] : "/";
+    boolean chat = path.startsWith("/v1/chat/completions");
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     Path dir = Files.createTempDirectory("forge-engine-bench");
@@ -70,7 +76,14 @@ public final class EngineBenchmark {
               4096,
               Duration.ofMillis(10),
               List.of(Phase.constant("bench", Rate.perSecond(rate), Duration.ofSeconds(seconds))),
-              RequestSpec.of("GET", path, Map.of(), null));
+              chat
+                  ? RequestSpec.of(
+                      "POST",
+                      path,
+                      Map.of(
+                          "content-type", "application/json", "authorization", "Bearer sk-bench"),
+                      CHAT_BODY)
+                  : RequestSpec.of("GET", path, Map.of(), null));
       long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       LoadResult r =
