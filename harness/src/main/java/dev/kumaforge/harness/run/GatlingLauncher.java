@@ -166,8 +166,8 @@ public final class GatlingLauncher {
       JsonNode n = JSON.readTree(file.toFile());
       Map<String, Long> kinds = new LinkedHashMap<>();
       n.path("errors_by_kind")
-          .fields()
-          .forEachRemaining(e -> kinds.put(e.getKey(), e.getValue().asLong()));
+          .properties()
+          .forEach(e -> kinds.put(e.getKey(), e.getValue().asLong()));
       JsonNode lag = n.path("lag_us");
       return new LoadResult(
           n.path("target").asText(),
