@@ -120,6 +120,13 @@ class GatlingRunIT {
       // microseconds, not Gatling's whole milliseconds: a 2 ms+ answer is recorded as >= 2000
       assertThat(latency.getMinValue()).isGreaterThanOrEqualTo(2000);
       assertThat(totals.get(HlogTags.ERROR).getTotalCount()).isZero();
+      // the streamed requests (about a quarter) are timed event by event through Gatling's SSE
+      long streams = totals.get(HlogTags.TTFT).getTotalCount();
+      assertThat(streams).isBetween(8L, 25L);
+      assertThat(totals.get(HlogTags.TTFT).getMinValue()).isGreaterThanOrEqualTo(2000);
+      // 5 tokens: 4 gaps per stream (the first chunk carries only the role)
+      assertThat(totals.get(HlogTags.ITL).getTotalCount()).isGreaterThanOrEqualTo(3 * streams);
+      assertThat(totals.get(HlogTags.TPOT).getTotalCount()).isEqualTo(streams);
 
       // Gatling's own HTML report is kept, and its log shows the SLO assertions held.
       try (Stream<Path> files = Files.walk(trial.resolve("gatling"))) {

@@ -1,6 +1,7 @@
 package dev.kumaforge.load.gatling;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
@@ -9,6 +10,7 @@ import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.sse;
 
 import dev.kumaforge.common.config.YamlConfig;
 import dev.kumaforge.load.gatling.internal.GatlingRecorder;
@@ -31,6 +33,8 @@ import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
+import io.gatling.javaapi.http.SseConnectActionBuilder;
+import io.gatling.javaapi.http.SseMessageCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,6 +43,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The Gatling simulation of a forge scenario: one Gatling scenario per entry of the request mix
@@ -50,13 +55,16 @@ import java.util.List;
  *
  * <p>It reads the resolved scenario and the target from the system properties of {@link
  * GatlingRun}, records every request in microseconds into the trial's {@code latency.hlog} (tags
- * {@code latency} and {@code error}) and writes {@code result.json} in {@link #after()}; the SLOs
- * become Gatling assertions on the {@code measured} group (milliseconds, rounded up).
+ * {@code latency} and {@code error}; {@code ttft}, {@code itl}, {@code tpot} for streams) and
+ * writes {@code result.json} in {@link #after()}; the SLOs become Gatling assertions on the {@code
+ * measured} group (milliseconds, rounded up).
  */
 public final class ForgeSimulation extends Simulation {
   private static final String EXCHANGE = "forge.exchange";
   private static final String NEXT_INTENDED = "forge.nextIntended";
   private static final String TENANT = "forge.tenant";
+  private static final String SSE_NAME = "forge.sse";
+  private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
 
   /** Gatling group of the measured requests; the SLO assertions apply to it only. */
   public static final String MEASURED_GROUP = "measured";
@@ -154,9 +162,12 @@ public final class ForgeSimulation extends Simulation {
     return start.exec(turn).repeat(r.turns() - 1).on(thinkThenTurn);
   }
 
-  /** One timed request: begin, Gatling's HTTP exchange, then record. */
+  /** One timed request: begin, Gatling's HTTP exchange (or SSE stream), then record. */
   private ChainBuilder request(RequestSpec r, Tenants tenantSpec) {
     String name = r.name() == null ? "request" : r.name();
+    if (r.body() != null && STREAM.matcher(r.body()).find()) {
+      return stream(r, name, tenantSpec);
+    }
     HttpRequestActionBuilder req =
         http(name)
             .httpRequest(r.method(), r.path())
@@ -185,6 +196,47 @@ public final class ForgeSimulation extends Simulation {
     return doIfOrElse(s -> recorder.measured(s.getLong(NEXT_INTENDED)))
         .then(group(MEASURED_GROUP).on(timed))
         .orElse(group(WARMUP_GROUP).on(timed));
+  }
+
+  /**
+   * A streamed request through Gatling's SSE support: every event is timed as it arrives (TTFT,
+   * ITL, TPOT like the open-loop engine) until {@code [DONE]} or Anthropic's {@code message_stop}
+   * (a stream that ends otherwise fails when the workload's timeout expires).
+   */
+  private ChainBuilder stream(RequestSpec r, String name, Tenants tenantSpec) {
+    SseConnectActionBuilder connect = sse(name, SSE_NAME).post(r.path()).headers(r.headers());
+    String body = r.body();
+    connect = connect.body(StringBody(s -> body));
+    if (tenantSpec != null) {
+      connect = connect.header(tenantSpec.header(), s -> s.getString(TENANT));
+    }
+    Duration timeout = Duration.ofNanos(recorder.timeoutNanos());
+    ChainBuilder timed =
+        exec(s -> s.markAsSucceeded().set(EXCHANGE, recorder.begin(s.getLong(NEXT_INTENDED))))
+            .exec(connect.await(timeout).on(wholeStream(name)))
+            .exec(sse(name + " close", SSE_NAME).close())
+            .exec(
+                s -> {
+                  recorder.finished(s.get(EXCHANGE));
+                  return s;
+                });
+    return doIfOrElse(s -> recorder.measured(s.getLong(NEXT_INTENDED)))
+        .then(group(MEASURED_GROUP).on(timed))
+        .orElse(group(WARMUP_GROUP).on(timed));
+  }
+
+  /**
+   * One check for the whole stream: Gatling evaluates its {@code matching} condition on every event
+   * as it arrives, which times the event; it matches the last one.
+   */
+  private SseMessageCheck wholeStream(String name) {
+    return sse.checkMessage(name + " stream")
+        .matching(
+            bodyString()
+                .transformWithSession(
+                    (message, s) -> recorder.streamEvent(s.get(EXCHANGE), message))
+                .is(true))
+        .check(bodyString().exists());
   }
 
   /** The workload's phases at {@code share} of their rate, as Gatling open injection steps. */

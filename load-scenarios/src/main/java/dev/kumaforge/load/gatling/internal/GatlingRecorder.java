@@ -1,10 +1,13 @@
 package dev.kumaforge.load.gatling.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.common.hdr.HlogTags;
 import dev.kumaforge.load.engine.LoadResult;
 import dev.kumaforge.load.engine.OpenLoopEngine;
 import dev.kumaforge.load.engine.internal.ErrorKinds;
+import dev.kumaforge.load.engine.internal.StreamEvents;
 import dev.kumaforge.load.engine.internal.TaggedRecorders;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Records every request a Gatling simulation sends, in microseconds from the request's intended
@@ -24,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class GatlingRecorder {
   private static final long TICK_NANOS = 1_000_000_000L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DATA_KEY = "\"data\":";
+  private static final Pattern EVENT = Pattern.compile("\"event\":\"([^\"]*)\"");
 
   private final TaggedRecorders recorders;
   private final Path trialDir;
@@ -67,7 +75,8 @@ public final class GatlingRecorder {
     this.intendedRps = intendedRps;
     this.recorders =
         new TaggedRecorders(
-            trialDir.resolve(HlogTags.LATENCY_LOG), List.of(HlogTags.LATENCY, HlogTags.ERROR));
+            trialDir.resolve(HlogTags.LATENCY_LOG),
+            List.of(HlogTags.LATENCY, HlogTags.ERROR, HlogTags.TTFT, HlogTags.ITL, HlogTags.TPOT));
     this.reporter =
         new ScheduledThreadPoolExecutor(
             1,
@@ -110,6 +119,68 @@ public final class GatlingRecorder {
   public void responded(Exchange x, int status) {
     x.endNanos = System.nanoTime();
     x.status = status;
+  }
+
+  /** The workload's request timeout in nanoseconds. */
+  public long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  /**
+   * One SSE event of {@code x}'s stream arrived now ({@code message}: Gatling's JSON rendering of
+   * the event, with its {@code data}): content events are timed (TTFT, ITL), {@code usage} gives
+   * the output tokens, {@code [DONE]} or {@code message_stop} ends the stream.
+   *
+   * @return whether the stream ended with this event
+   */
+  public boolean streamEvent(Exchange x, String message) {
+    long now = System.nanoTime();
+    // Gatling renders an event as {"event":"...","id":"...","data":<data as sent>}, the data
+    // verbatim (a JSON object, or text such as [DONE]), so it is cut out rather than parsed.
+    String data = message.trim();
+    String event = "";
+    int at = data.indexOf(DATA_KEY);
+    if (data.startsWith("{") && at > 0 && data.endsWith("}")) {
+      Matcher m = EVENT.matcher(data.substring(0, at));
+      if (m.find()) {
+        event = m.group(1);
+      }
+      data = data.substring(at + DATA_KEY.length(), data.length() - 1).trim();
+      if (data.startsWith("\"")) {
+        try {
+          data = JSON.readTree(data).asText();
+        } catch (JsonProcessingException e) {
+          // keep the raw text
+        }
+      }
+    }
+    StreamEvents.Info info = StreamEvents.classify(data);
+    if (info.outputTokens() >= 0) {
+      x.outputTokens = info.outputTokens();
+    }
+    if (info.content()) {
+      if (x.contentEvents == 0) {
+        x.firstContent = now;
+      } else if (x.measured) {
+        recorders.record(HlogTags.ITL, (now - x.lastContent) / 1000);
+      }
+      x.lastContent = now;
+      x.contentEvents++;
+    }
+    if ("[DONE]".equals(data) || "message_stop".equals(event)) {
+      x.streamDone = true;
+      responded(x, 200);
+      if (x.measured && x.contentEvents > 0) {
+        long ttft = x.firstContent - x.intendedNanos;
+        recorders.record(HlogTags.TTFT, ttft / 1000);
+        long tokens = x.outputTokens >= 0 ? x.outputTokens : x.contentEvents;
+        if (tokens > 1) {
+          recorders.record(HlogTags.TPOT, (now - x.intendedNanos - ttft) / 1000 / (tokens - 1));
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -220,7 +291,17 @@ public final class GatlingRecorder {
     final boolean measured;
     volatile long endNanos;
     volatile int status;
+    volatile boolean streamDone;
+    long firstContent;
+    long lastContent;
+    long contentEvents;
+    long outputTokens = -1;
     boolean finished;
+
+    /** Whether the stream of this exchange has ended. */
+    public boolean streamDone() {
+      return streamDone;
+    }
 
     Exchange(long intendedNanos, boolean measured) {
       this.intendedNanos = intendedNanos;
