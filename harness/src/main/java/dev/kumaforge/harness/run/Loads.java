@@ -5,6 +5,7 @@ import dev.kumaforge.harness.process.ProcessSampler;
 import dev.kumaforge.load.engine.LoadResult;
 import dev.kumaforge.load.engine.OpenLoopEngine;
 import dev.kumaforge.load.engine.Progress;
+import dev.kumaforge.load.scenario.Engine;
 import dev.kumaforge.load.scenario.Phase;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
@@ -19,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Drives one trial's load through the open-loop engine and shows its progress. */
+/** Drives one trial's load through the open-loop engine or Gatling and shows its progress. */
 final class Loads {
   private Loads() {}
 
@@ -37,6 +38,46 @@ final class Loads {
     if (sampler != null && scenario.workload().warmup().isZero()) {
       measureStart.set(sampler.snapshot());
     }
+    LoadResult result;
+    if (scenario.workload().engine() == Engine.GATLING) {
+      console.line("  " + target.name() + " trial " + trial + ": Gatling running (forked JVM)");
+      GatlingLauncher.Outcome outcome;
+      try {
+        outcome =
+            GatlingLauncher.run(
+                scenario,
+                URI.create(url),
+                trialDir,
+                target.name(),
+                trial,
+                () -> {
+                  if (sampler != null && measureStart.get() == null) {
+                    measureStart.set(sampler.snapshot());
+                  }
+                });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while Gatling ran", e);
+      }
+      if (outcome.assertionsFailed()) {
+        console.line("  " + target.name() + " trial " + trial + ": a Gatling assertion failed");
+      }
+      result = outcome.result();
+    } else {
+      result = openLoop(scenario, target, trial, url, trialDir, sampler, console, measureStart);
+    }
+    return finish(scenario, target, trial, trialDir, sampler, console, measureStart, result);
+  }
+
+  private static LoadResult openLoop(
+      Scenario scenario,
+      Target target,
+      int trial,
+      String url,
+      Path trialDir,
+      ProcessSampler sampler,
+      Console console,
+      AtomicReference<ProcessSampler.Snapshot> measureStart) {
     LoadResult result =
         new OpenLoopEngine()
             .run(
@@ -54,6 +95,18 @@ final class Loads {
                   console.status(status(p));
                 });
     console.endStatus();
+    return result;
+  }
+
+  private static LoadResult finish(
+      Scenario scenario,
+      Target target,
+      int trial,
+      Path trialDir,
+      ProcessSampler sampler,
+      Console console,
+      AtomicReference<ProcessSampler.Snapshot> measureStart,
+      LoadResult result) {
     String cpu = "";
     if (sampler != null && measureStart.get() != null && result.achievedRps() > 0) {
       ProcessSampler.Snapshot end = sampler.snapshot();

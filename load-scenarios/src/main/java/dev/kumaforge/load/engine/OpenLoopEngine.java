@@ -4,6 +4,7 @@ import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.common.hdr.HlogTags;
 import dev.kumaforge.load.engine.internal.ArrivalSchedule;
 import dev.kumaforge.load.engine.internal.ArrivalSchedule.Segment;
+import dev.kumaforge.load.engine.internal.BusyPollStrategy;
 import dev.kumaforge.load.engine.internal.OpenLoopDriver;
 import dev.kumaforge.load.engine.internal.RequestMix;
 import dev.kumaforge.load.engine.internal.TaggedRecorders;
@@ -123,7 +124,8 @@ public final class OpenLoopEngine {
     Recorder progressLatency =
         new Recorder(HlogTags.HIGHEST_TRACKABLE_MICROS, HlogTags.SIGNIFICANT_DIGITS);
 
-    EventLoopGroup group = Transport.group(1, "forge-load");
+    BusyPollStrategy busyPoll = new BusyPollStrategy(() -> false);
+    EventLoopGroup group = Transport.group(1, "forge-load", busyPoll.factory());
     ScheduledThreadPoolExecutor reporter =
         new ScheduledThreadPoolExecutor(
             1,
@@ -157,6 +159,8 @@ public final class OpenLoopEngine {
               mix,
               workload.timeout().toNanos(),
               workload.maxConnections());
+      driver.busyPoll(workload.busyPoll());
+      busyPoll.pollWhile(driver::wantsBusyPoll);
       int initial =
           closedLoop
               ? workload.concurrency()

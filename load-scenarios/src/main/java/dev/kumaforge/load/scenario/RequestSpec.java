@@ -2,6 +2,7 @@ package dev.kumaforge.load.scenario;
 
 import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -18,6 +19,9 @@ import java.util.regex.Pattern;
  * @param headers extra request headers (name -> value); {@code host} and {@code content-length} are
  *     set by the engine
  * @param body request body as text (UTF-8), or none
+ * @param turns Gatling only: requests per session (a multi-turn conversation), each sent when the
+ *     previous answer arrived plus {@code thinkTime} (default 1)
+ * @param thinkTime Gatling only: pause between the turns of a session (default 0s)
  */
 public record RequestSpec(
     String name,
@@ -25,7 +29,9 @@ public record RequestSpec(
     String method,
     String path,
     Map<String, String> headers,
-    String body)
+    String body,
+    Integer turns,
+    Duration thinkTime)
     implements Validatable {
   private static final Pattern TOKEN = Pattern.compile("^[A-Z]+$");
   private static final Pattern HEADER = Pattern.compile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$");
@@ -34,10 +40,28 @@ public record RequestSpec(
     weight = weight == null ? 1.0 : weight;
     method = method == null ? "GET" : method;
     path = path == null ? "/" : path;
+    turns = turns == null ? 1 : turns;
+    thinkTime = thinkTime == null ? Duration.ZERO : thinkTime;
     headers =
         headers == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
+
+  /** A single-turn request (no session). */
+  public RequestSpec(
+      String name,
+      Double weight,
+      String method,
+      String path,
+      Map<String, String> headers,
+      String body) {
+    this(name, weight, method, path, headers, body, null, null);
+  }
+
+  /** Whether this request is a multi-turn session ({@code turns > 1}). */
+  public boolean session() {
+    return turns > 1;
   }
 
   /** The default request: {@code GET /}. */
@@ -59,6 +83,8 @@ public record RequestSpec(
 
   @Override
   public void validate(Validator v) {
+    v.check(turns >= 1 && turns <= 1000, "turns", turns, "1 to 1000");
+    v.check(!thinkTime.isNegative(), "thinkTime", thinkTime, ">= 0s");
     v.check(Double.isFinite(weight) && weight > 0, "weight", weight, "> 0");
     v.check(
         TOKEN.matcher(method).matches(),

@@ -26,6 +26,10 @@ import java.util.Set;
  * @param phases the measured phases, run in order
  * @param request the request sent at every scheduled time (default {@code GET /})
  * @param requests instead of {@code request}: a weighted mix, one picked per send (seeded)
+ * @param tenants Gatling only: API keys, one per virtual user (Zipf-skewed), or null
+ * @param busyPoll open-loop only: the engine's event loop polls instead of sleeping while requests
+ *     are in flight or a send is due (no wake-up latency in the figures; one busy core meanwhile)
+ *     (default false)
  */
 public record Workload(
     Engine engine,
@@ -39,7 +43,9 @@ public record Workload(
     Duration thinkTime,
     List<Phase> phases,
     RequestSpec request,
-    List<RequestSpec> requests)
+    List<RequestSpec> requests,
+    Tenants tenants,
+    Boolean busyPoll)
     implements Validatable {
 
   /** Default request timeout. */
@@ -62,9 +68,41 @@ public record Workload(
     phases = phases == null ? null : List.copyOf(phases);
     thinkTime = thinkTime == null ? Duration.ZERO : thinkTime;
     requests = requests == null ? null : List.copyOf(requests);
+    busyPoll = busyPoll != null && busyPoll;
     if (request == null && requests == null) {
       request = RequestSpec.defaults();
     }
+  }
+
+  /** A workload without tenants. */
+  public Workload(
+      Engine engine,
+      Duration warmup,
+      Arrivals arrivals,
+      Double burstiness,
+      Duration timeout,
+      Integer maxConnections,
+      Duration maxLag,
+      Integer concurrency,
+      Duration thinkTime,
+      List<Phase> phases,
+      RequestSpec request,
+      List<RequestSpec> requests) {
+    this(
+        engine,
+        warmup,
+        arrivals,
+        burstiness,
+        timeout,
+        maxConnections,
+        maxLag,
+        concurrency,
+        thinkTime,
+        phases,
+        request,
+        requests,
+        null,
+        null);
   }
 
   /** An open-loop workload with a single request and defaults elsewhere. */
@@ -88,7 +126,28 @@ public record Workload(
         null,
         phases,
         request,
+        null,
+        null,
         null);
+  }
+
+  /** The same workload with {@code busyPoll} set to {@code on}. */
+  public Workload withBusyPoll(boolean on) {
+    return new Workload(
+        engine,
+        warmup,
+        arrivals,
+        burstiness,
+        timeout,
+        maxConnections,
+        maxLag,
+        concurrency,
+        thinkTime,
+        phases,
+        request,
+        requests,
+        tenants,
+        on);
   }
 
   /** Whether the run is closed-loop ({@code concurrency} set). */
@@ -149,6 +208,29 @@ public record Workload(
     v.check(!thinkTime.isNegative(), "thinkTime", thinkTime, ">= 0s");
     if (!thinkTime.isZero() && concurrency == null) {
       v.error("thinkTime", "only allowed with concurrency (closed-loop)");
+    }
+    if (engine == Engine.GATLING && concurrency != null) {
+      v.error("concurrency", "not allowed with engine: gatling (Gatling runs open-loop)");
+    }
+    if (busyPoll && engine == Engine.GATLING) {
+      v.error("busyPoll", "only allowed with engine: open-loop");
+    }
+    if (tenants != null) {
+      tenants.validate(v.at("tenants"));
+      if (engine != Engine.GATLING) {
+        v.error("tenants", "only allowed with engine: gatling");
+      }
+    }
+    if (engine != Engine.GATLING) {
+      List<RequestSpec> mix =
+          requests != null ? requests : request == null ? List.of() : List.of(request);
+      for (int i = 0; i < mix.size(); i++) {
+        RequestSpec r = mix.get(i);
+        Validator rv = requests != null ? v.at("requests", i) : v.at("request");
+        if (r != null && (r.turns() != 1 || !r.thinkTime().isZero())) {
+          rv.error("turns", "multi-turn sessions (turns, thinkTime) only with engine: gatling");
+        }
+      }
     }
     if (request != null && requests != null) {
       v.error("requests", "not allowed together with request (use one of them)");

@@ -256,6 +256,38 @@ class ScenarioTest {
   }
 
   @Test
+  void sessionsAndTenantsOnlyWithGatling() throws IOException {
+    String mix =
+        VALID
+            + "  tenants: {count: 0, skew: 11}\n"
+            + "  requests:\n"
+            + "    - {name: chat, path: /a}\n"
+            + "    - {name: s, path: /b, turns: 3, thinkTime: 1s}\n";
+    assertThat(errorsOf(mix))
+        .extracting(ConfigError::toString)
+        .containsExactlyInAnyOrder(
+            "workload.tenants.count: 0 (expected: 1 to 1000000)",
+            "workload.tenants.skew: 11.0 (expected: 0 to 10)",
+            "workload.tenants: only allowed with engine: gatling",
+            "workload.requests[1].turns: multi-turn sessions (turns, thinkTime) only with engine:"
+                + " gatling");
+    String gatling =
+        mix.replace("workload:\n", "workload:\n  engine: gatling\n")
+            .replace("count: 0, skew: 11", "count: 50");
+    Scenario ok = Scenario.load(validFiles(gatling));
+    assertThat(ok.workload().tenants().headerValue(7)).isEqualTo("Bearer sk-tenant-7");
+    assertThat(ok.workload().requests().get(1).turns()).isEqualTo(3);
+    assertThat(ok.workload().requests().get(1).thinkTime()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(YamlConfig.bind(ok.toJsonTree(), "resolved", Scenario.class)).isEqualTo(ok);
+    assertThat(
+            errorsOf(
+                gatling.replace("workload:\n", "workload:\n  concurrency: 4\n  thinkTime: 1s\n")))
+        .extracting(ConfigError::toString)
+        .contains(
+            "workload.concurrency: not allowed with engine: gatling (Gatling runs open-loop)");
+  }
+
+  @Test
   void burstinessOnlyWithGammaArrivals() throws IOException {
     assertThat(errorsOf(VALID.replace("workload:\n", "workload:\n  burstiness: 3\n")))
         .extracting(ConfigError::toString)
@@ -331,5 +363,25 @@ class ScenarioTest {
     assertThat(YamlConfig.bind(r.toJsonTree(), "resolved", Scenario.class)).isEqualTo(r);
     assertThat(r.target("staging").url()).isEqualTo("http://127.0.0.1:8080");
     assertThat(r.workload().maxLag()).isEqualTo(Duration.ofMillis(10));
+
+    write("mock-llm-backends/examples/providers.yaml", "providers: []\n");
+    write("mock-llm-backends/examples/zero-latency.yaml", "providers: []\n");
+    Scenario llm =
+        Scenario.load(
+            write(
+                "load-scenarios/llm-chat.yaml", Files.readString(module.resolve("llm-chat.yaml"))));
+    assertThat(llm.workload().engine()).isEqualTo(Engine.GATLING);
+    assertThat(llm.workload().requests())
+        .extracting(RequestSpec::name)
+        .containsExactly("chat", "chat-stream", "session");
+    assertThat(llm.workload().requests().get(2).turns()).isEqualTo(3);
+    assertThat(llm.workload().tenants().count()).isEqualTo(200);
+    Scenario capacity =
+        Scenario.load(
+            write(
+                "load-scenarios/capacity.yaml", Files.readString(module.resolve("capacity.yaml"))));
+    assertThat(capacity.targets())
+        .extracting(Target::name)
+        .containsExactly("direct", "reference", "nginx", "haproxy");
   }
 }

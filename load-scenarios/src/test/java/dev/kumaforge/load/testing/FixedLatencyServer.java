@@ -1,5 +1,7 @@
 package dev.kumaforge.load.testing;
 
+import dev.kumaforge.common.hdr.HlogTags;
+import dev.kumaforge.load.engine.internal.BusyPollStrategy;
 import dev.kumaforge.load.engine.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -28,12 +30,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
- * A real HTTP/1.1 server on 127.0.0.1:0 answering every request after a fixed latency, scheduled on
- * its event loop; it can freeze (hold every answer) for a while once it has seen N requests.
+ * A real HTTP/1.1 server on 127.0.0.1:0 answering every request after a fixed latency; it can
+ * freeze (hold every answer) for a while once it has seen N requests.
+ *
+ * <p>The latency is exact: the event loop's timer only wakes it {@link #SPIN_NANOS} early (a timer
+ * fires late by the kernel's timer slack and the wake-up), and it spins the rest. It measures its
+ * own service time, request decoded to response written to the socket, in microseconds ({@link
+ * #serviceTimes()}), so a test can compare the client's figures with what the server really did.
  */
 public final class FixedLatencyServer implements AutoCloseable {
+  /** How early the timer wakes the event loop before an answer is due; the rest is spun. */
+  static final long SPIN_NANOS = 200_000L;
+
   private static final byte[] BODY = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
 
   private final EventLoopGroup group;
@@ -45,10 +57,14 @@ public final class FixedLatencyServer implements AutoCloseable {
   private volatile long freezeNanos;
   private volatile long frozenUntil = Long.MIN_VALUE;
   private volatile int status = 200;
+  private final Recorder service = new Recorder(HlogTags.HIGHEST_TRACKABLE_MICROS, 3);
 
-  private FixedLatencyServer(Duration latency) throws InterruptedException {
+  private FixedLatencyServer(Duration latency, boolean poll) throws InterruptedException {
     this.latencyNanos = latency.toNanos();
-    this.group = Transport.group(1, "test-server");
+    this.group =
+        poll
+            ? Transport.group(1, "test-server", new BusyPollStrategy(() -> true).factory())
+            : Transport.group(1, "test-server");
     this.server =
         new ServerBootstrap()
             .group(group)
@@ -72,7 +88,15 @@ public final class FixedLatencyServer implements AutoCloseable {
 
   /** Starts a server answering after {@code latency}. */
   public static FixedLatencyServer start(Duration latency) throws InterruptedException {
-    return new FixedLatencyServer(latency);
+    return new FixedLatencyServer(latency, false);
+  }
+
+  /**
+   * Starts a server answering after {@code latency} whose event loop polls instead of sleeping (one
+   * busy core): it reads requests the moment they arrive, without wake-up latency.
+   */
+  public static FixedLatencyServer startPolling(Duration latency) throws InterruptedException {
+    return new FixedLatencyServer(latency, true);
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -95,6 +119,14 @@ public final class FixedLatencyServer implements AutoCloseable {
   public long received(String uri) {
     AtomicLong n = byPath.get(uri);
     return n == null ? 0 : n.get();
+  }
+
+  /**
+   * The service times (request decoded to response written, microseconds) recorded since the
+   * previous call.
+   */
+  public Histogram serviceTimes() {
+    return service.getIntervalHistogram();
   }
 
   /** Requests received so far. */
@@ -131,7 +163,25 @@ public final class FixedLatencyServer implements AutoCloseable {
               Unpooled.wrappedBuffer(BODY));
       resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
       resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
-      ctx.executor().schedule(() -> ctx.writeAndFlush(resp), answerAt - now, TimeUnit.NANOSECONDS);
+      ctx.executor()
+          .schedule(
+              () -> {
+                while (answerAt - System.nanoTime() > 0) {
+                  Thread.onSpinWait();
+                }
+                ctx.writeAndFlush(resp)
+                    .addListener(
+                        f -> {
+                          if (f.isSuccess()) {
+                            service.recordValue(
+                                Math.min(
+                                    (System.nanoTime() - now) / 1000,
+                                    HlogTags.HIGHEST_TRACKABLE_MICROS));
+                          }
+                        });
+              },
+              Math.max(0, answerAt - now - SPIN_NANOS),
+              TimeUnit.NANOSECONDS);
     }
   }
 }

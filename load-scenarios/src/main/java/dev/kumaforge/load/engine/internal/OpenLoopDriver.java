@@ -34,6 +34,15 @@ import org.HdrHistogram.Recorder;
  * locks. Latency is always measured from the intended send time.
  */
 public final class OpenLoopDriver {
+  /**
+   * How long before an intended send the event loop stops sleeping and polls instead ({@code
+   * epoll_wait} with timeout 0, then its due tasks; see {@link BusyPollStrategy}): a timer wake-up
+   * is late by the kernel's timer slack (50 us by default) plus the thread's wake-up time, which
+   * would count as latency. Polling handles reads meanwhile and costs at most this much CPU per
+   * send; at high rates the gaps are shorter and the loop is busy anyway.
+   */
+  static final long SPIN_NANOS = 100_000L;
+
   /** Connection attempts in progress at once; more waiting requests queue for them. */
   private static final int MAX_CONCURRENT_CONNECTS = 8;
 
@@ -62,6 +71,8 @@ public final class OpenLoopDriver {
   private long measureStartOffset;
   private long endOffset;
   private int activeUsers;
+  private boolean busyPoll;
+  private long nextSendAt = Long.MAX_VALUE;
 
   private long attempted;
   private long completed;
@@ -94,6 +105,22 @@ public final class OpenLoopDriver {
     this.mix = mix;
     this.timeoutNanos = timeoutNanos;
     this.maxConnections = maxConnections;
+  }
+
+  /**
+   * Polls the event loop instead of sleeping also while requests are in flight (not only while a
+   * send is due within {@link #SPIN_NANOS}); the loop's {@link BusyPollStrategy} asks {@link
+   * #wantsBusyPoll()}.
+   */
+  public void busyPoll(boolean on) {
+    this.busyPoll = on;
+  }
+
+  /** Whether the event loop should poll rather than sleep now (event loop thread only). */
+  public boolean wantsBusyPoll() {
+    return !finished
+        && ((busyPoll && inFlight > 0)
+            || (nextSendAt != Long.MAX_VALUE && nextSendAt - System.nanoTime() <= SPIN_NANOS));
   }
 
   /** Starts the schedule at {@code startNanos} (a {@link System#nanoTime()} value). */
@@ -190,14 +217,20 @@ public final class OpenLoopDriver {
     while (next >= 0) {
       long intended = startNanos + next;
       long now = System.nanoTime();
-      if (intended > now) {
-        loop.schedule(this::tick, intended - now, TimeUnit.NANOSECONDS);
+      long wait = intended - now;
+      if (wait > 0) {
+        // Sleep on a timer until SPIN_NANOS before the send; from then on the event loop polls
+        // (see wantsBusyPoll), handling reads, and runs this task at the exact moment.
+        nextSendAt = intended;
+        loop.schedule(
+            this::tick, wait > SPIN_NANOS ? wait - SPIN_NANOS : wait, TimeUnit.NANOSECONDS);
         return;
       }
       dispatch(intended, schedule.peekMeasured(), now, false);
       schedule.advance();
       next = schedule.peek();
     }
+    nextSendAt = Long.MAX_VALUE;
     scheduleDone = true;
     finishIfDrained();
   }

@@ -1,0 +1,101 @@
+package dev.kumaforge.load.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kumaforge.common.hdr.HlogTags;
+import dev.kumaforge.common.hdr.Hlogs;
+import dev.kumaforge.load.testing.FixedLatencyServer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Must-show 1: against a backend with a known fixed latency the recorded percentiles are within 50
+ * us of it. The reference is the server's own measured service time (request decoded to response
+ * written, made exact by spinning its last 200 us), not the configured 2 ms; what the engine adds
+ * on top is its own error plus two loopback hops and the wake-ups of both event loops.
+ *
+ * <p>Wake-ups are the operating system's: on a machine with more runnable threads than cores they
+ * grow to hundreds of microseconds on both sides (the server's own p50 then overshoots its 2 ms by
+ * as much), so the 50 us bound is asserted only when the load average is below the core count; the
+ * figures are printed either way.
+ */
+class TimingPrecisionIT {
+  @TempDir Path dir;
+
+  @Test
+  void recordedLatencyIsWithin50MicrosecondsOfTheServersServiceTime() throws Exception {
+    check(false, "sleeping event loop");
+  }
+
+  @Test
+  void busyPollingEngineIsWithin50MicrosecondsOfTheServersServiceTime() throws Exception {
+    check(true, "busy-polling event loop");
+  }
+
+  private void check(boolean busyPoll, String mode) throws Exception {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (FixedLatencyServer server = FixedLatencyServer.start(Duration.ofMillis(2))) {
+      LoadResult r =
+          new OpenLoopEngine()
+              .run(
+                  OpenLoopEngineIT.workload(
+                          200, Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(2))
+                      .withBusyPoll(busyPoll),
+                  1,
+                  server.uri(),
+                  dir.resolve(busyPoll ? "poll" : "sleep"),
+                  "fixed",
+                  1,
+                  ProgressListener.NONE);
+      Histogram service = server.serviceTimes();
+      Histogram latency =
+          Hlogs.totals(dir.resolve(busyPoll ? "poll" : "sleep").resolve(HlogTags.LATENCY_LOG))
+              .get(HlogTags.LATENCY);
+      assertThat(r.ok()).isEqualTo(800);
+      assertThat(latency.getTotalCount()).isEqualTo(800);
+
+      long serverP50 = service.getValueAtPercentile(50);
+      long p50 = latency.getValueAtPercentile(50);
+      String figures =
+          String.format(
+              Locale.ROOT,
+              "precision (%s, load average %.1f on %d cores): server service p10=%d p50=%d"
+                  + " p90=%d p99=%d us; engine latency p10=%d p50=%d p90=%d p99=%d p999=%d us;"
+                  + " excess p10=%d p50=%d p90=%d us; send lag p50=%d p99=%d max=%d us",
+              mode,
+              load,
+              cores,
+              service.getValueAtPercentile(10),
+              serverP50,
+              service.getValueAtPercentile(90),
+              service.getValueAtPercentile(99),
+              latency.getValueAtPercentile(10),
+              p50,
+              latency.getValueAtPercentile(90),
+              latency.getValueAtPercentile(99),
+              latency.getValueAtPercentile(99.9),
+              latency.getValueAtPercentile(10) - service.getValueAtPercentile(10),
+              p50 - serverP50,
+              latency.getValueAtPercentile(90) - service.getValueAtPercentile(90),
+              r.lag().p50(),
+              r.lag().p99(),
+              r.lag().max());
+      System.out.println(figures);
+      // nothing can be faster than what the server did
+      assertThat(latency.getMinValue()).as(figures).isGreaterThanOrEqualTo(service.getMinValue());
+      assertThat(p50).as(figures).isGreaterThanOrEqualTo(serverP50);
+      assumeTrue(
+          load >= 0 && load < cores,
+          "machine overloaded (load average " + load + " on " + cores + " cores): " + figures);
+      assertThat(serverP50).as(figures).isBetween(2000L, 2050L);
+      assertThat(p50 - serverP50).as(figures).isLessThanOrEqualTo(50L);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Tests of the Gatling recording helpers. */
+package dev.kumaforge.load.gatling.internal;

@@ -1,0 +1,2 @@
+/** Tests of the Gatling simulation building blocks. */
+package dev.kumaforge.load.gatling;
