@@ -4,6 +4,7 @@ import dev.kumaforge.common.config.ConfigException;
 import dev.kumaforge.common.process.ExitCodes;
 import dev.kumaforge.harness.cli.BackendsCommand;
 import dev.kumaforge.harness.cli.CapacityCommand;
+import dev.kumaforge.harness.cli.ChaosCommand;
 import dev.kumaforge.harness.cli.ChaosProxyCommand;
 import dev.kumaforge.harness.cli.CompareCommand;
 import dev.kumaforge.harness.cli.GateCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
       BackendsCommand.class,
       GatewayCommand.class,
       ChaosProxyCommand.class,
+      ChaosCommand.class,
       ReportCommand.class,
       CapacityCommand.class,
       CompareCommand.class,
