@@ -26,7 +26,6 @@ import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.common.process.ExitCodes;
 import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.common.units.Durations;
-import dev.kumaforge.common.units.Rate;
 import dev.kumaforge.harness.run.Console;
 import dev.kumaforge.harness.run.GatewayConfigRewriter;
 import dev.kumaforge.harness.run.MockBackendsProcess;
@@ -77,12 +76,6 @@ public final class ChaosRun {
 
   /** Load that keeps running after the recovery budget, so the last probe rounds see load. */
   static final Duration LOAD_SLACK = Duration.ofSeconds(3);
-
-  /**
-   * After the warm-up, how long the run waits at most for the hypothesis to hold before it starts
-   * the method (a cold gateway's first seconds are slow); the load's length includes it.
-   */
-  static final Duration SETTLE = Duration.ofSeconds(15);
 
   private final Path experimentFile;
   private final Path out;
@@ -199,7 +192,17 @@ public final class ChaosRun {
     return new Plan(e, s, target, backends, proxied);
   }
 
-  /** How long the load runs after its warm-up: the whole method, recovery budget and slack. */
+  /**
+   * After the warm-up, how long the run waits at most for the hypothesis to hold before it starts
+   * the method (a cold gateway JVM takes a while to reach its steady state); the load's length
+   * includes it.
+   */
+  static final Duration SETTLE = Duration.ofSeconds(10);
+
+  /**
+   * How long the load runs after its warm-up: the settling, the whole method, the recovery budget,
+   * one probe interval and {@link #LOAD_SLACK}.
+   */
   static Duration loadDuration(Experiment e) {
     return SETTLE
         .plus(e.methodEnd())
@@ -208,17 +211,9 @@ public final class ChaosRun {
         .plus(LOAD_SLACK);
   }
 
-  /** The ramp from a tenth of the rate to the rate, after the warm-up, before the method. */
-  static final Duration RAMP = Duration.ofSeconds(10);
-
-  /**
-   * The scenario's workload for a chaos run: its warm-up, a {@link #RAMP} from a tenth of its first
-   * rate up to that rate (a cold gateway JVM hit at full rate falls behind for many seconds), then
-   * one constant phase at that rate lasting {@code duration}.
-   */
+  /** The scenario's workload with its warm-up, then one constant phase at its first rate. */
   static Workload stretched(Workload w, Duration duration) {
     Phase first = w.phases().get(0);
-    Rate rate = first.startRate();
     return new Workload(
         w.engine(),
         w.warmup(),
@@ -229,13 +224,7 @@ public final class ChaosRun {
         w.maxLag(),
         w.concurrency(),
         w.thinkTime(),
-        List.of(
-            Phase.ramp(
-                LoadWindow.RAMP_PHASE,
-                Rate.perSecond(Math.max(1, rate.perSecond() / 10)),
-                rate,
-                RAMP),
-            Phase.constant("chaos", rate, duration)),
+        List.of(Phase.constant("chaos", first.startRate(), duration)),
         w.request(),
         w.requests());
   }
@@ -388,13 +377,12 @@ public final class ChaosRun {
     console.line(
         String.format(
             java.util.Locale.ROOT,
-            "  load: %s open-loop, warm-up %s, ramp %s, then %s",
-            workload.phases().get(1).startRate(),
+            "  load: %s open-loop, warm-up %s, then %s",
+            workload.phases().get(0).startRate(),
             Durations.format(workload.warmup()),
-            Durations.format(RAMP),
             Durations.format(loadFor)));
     load.start();
-    if (!window.awaitMeasuring(workload.warmup().plus(RAMP).toSeconds() + 60, TimeUnit.SECONDS)) {
+    if (!window.awaitMeasuring(workload.warmup().toSeconds() + 60, TimeUnit.SECONDS)) {
       load.interrupt();
       throw new IllegalStateException(
           "the load did not get past its warm-up" + failureOf(loadFailure));
