@@ -26,6 +26,7 @@ import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.common.process.ExitCodes;
 import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.common.units.Durations;
+import dev.kumaforge.common.units.Rate;
 import dev.kumaforge.harness.run.Console;
 import dev.kumaforge.harness.run.GatewayConfigRewriter;
 import dev.kumaforge.harness.run.MockBackendsProcess;
@@ -194,26 +195,35 @@ public final class ChaosRun {
 
   /**
    * After the warm-up, how long the run waits at most for the hypothesis to hold before it starts
-   * the method (a cold gateway JVM takes a while to reach its steady state); the load's length
-   * includes it.
+   * the method (a cold gateway JVM takes a while to reach its steady state): as long as the
+   * warm-up, at least 10 s. The load's length includes it.
    */
-  static final Duration SETTLE = Duration.ofSeconds(10);
+  static Duration settle(Workload w) {
+    Duration min = Duration.ofSeconds(10);
+    return w.warmup().compareTo(min) > 0 ? w.warmup() : min;
+  }
 
   /**
    * How long the load runs after its warm-up: the settling, the whole method, the recovery budget,
    * one probe interval and {@link #LOAD_SLACK}.
    */
-  static Duration loadDuration(Experiment e) {
-    return SETTLE
+  static Duration loadDuration(Experiment e, Workload w) {
+    return settle(w)
         .plus(e.methodEnd())
         .plus(e.recovery())
         .plus(e.hypothesis().interval())
         .plus(LOAD_SLACK);
   }
 
-  /** The scenario's workload with its warm-up, then one constant phase at its first rate. */
+  /**
+   * The scenario's workload for a chaos run: its warm-up at a tenth of its first rate, a ramp as
+   * long as the warm-up up to that rate, then one constant phase at that rate lasting {@code
+   * duration}. A cold gateway JVM hit at full rate at once can stay overloaded for a minute
+   * (timeouts and retries feeding each other), which no experiment is about.
+   */
   static Workload stretched(Workload w, Duration duration) {
-    Phase first = w.phases().get(0);
+    Rate rate = w.phases().get(0).startRate();
+    Duration ramp = w.warmup().isZero() ? Duration.ofSeconds(1) : w.warmup();
     return new Workload(
         w.engine(),
         w.warmup(),
@@ -224,7 +234,13 @@ public final class ChaosRun {
         w.maxLag(),
         w.concurrency(),
         w.thinkTime(),
-        List.of(Phase.constant("chaos", first.startRate(), duration)),
+        List.of(
+            Phase.ramp(
+                LoadWindow.RAMP_PHASE,
+                Rate.perSecond(Math.max(1, rate.perSecond() / 10)),
+                rate,
+                ramp),
+            Phase.constant("chaos", rate, duration)),
         w.request(),
         w.requests());
   }
@@ -348,7 +364,7 @@ public final class ChaosRun {
     Experiment experiment = ExperimentAddresses.rewrite(plan.experiment(), addresses);
 
     LoadWindow window = new LoadWindow(clock);
-    Duration loadFor = loadDuration(experiment);
+    Duration loadFor = loadDuration(experiment, scenario.workload());
     Workload workload = stretched(scenario.workload(), loadFor);
     AtomicReference<LoadResult> loadResult = new AtomicReference<>();
     AtomicReference<Throwable> loadFailure = new AtomicReference<>();
@@ -377,18 +393,20 @@ public final class ChaosRun {
     console.line(
         String.format(
             java.util.Locale.ROOT,
-            "  load: %s open-loop, warm-up %s, then %s",
-            workload.phases().get(0).startRate(),
+            "  load: %s open-loop after a warm-up of %s and a ramp of %s, for %s",
+            workload.phases().get(1).startRate(),
             Durations.format(workload.warmup()),
+            Durations.format(workload.phases().get(0).duration()),
             Durations.format(loadFor)));
     load.start();
-    if (!window.awaitMeasuring(workload.warmup().toSeconds() + 60, TimeUnit.SECONDS)) {
+    if (!window.awaitMeasuring(
+        workload.warmup().multipliedBy(2).toSeconds() + 60, TimeUnit.SECONDS)) {
       load.interrupt();
       throw new IllegalStateException(
           "the load did not get past its warm-up" + failureOf(loadFailure));
     }
 
-    settle(experiment, evaluators(client, window));
+    settle(experiment, settle(workload), evaluators(client, window));
 
     FaultMonitor monitor = new FaultMonitor(clock, window, backendUrls, gw::adminUrl, client);
     scheduler.scheduleAtFixedRate(
@@ -397,7 +415,8 @@ public final class ChaosRun {
     Map<ActionType, ActionExecutor> executors = new EnumMap<>(ActionType.class);
     executors.putAll(new HttpActions(client).executors());
     executors.putAll(
-        new ProcessActions(processes, gw::adminUrl, null, client, scheduler).executors());
+        new ProcessActions(processes, gw::adminUrl, gw::configYaml, null, client, scheduler)
+            .executors());
     Map<ProbeType, ProbeEvaluator> evaluators = evaluators(client, window);
 
     Verdict verdict;
@@ -442,11 +461,11 @@ public final class ChaosRun {
     return evaluators;
   }
 
-  /** Waits up to {@link #SETTLE} for every probe to hold; the runner's first round then decides. */
-  private void settle(Experiment e, Map<ProbeType, ProbeEvaluator> evaluators)
+  /** Waits up to {@code budget} for every probe to hold; the runner's first round then decides. */
+  private void settle(Experiment e, Duration budget, Map<ProbeType, ProbeEvaluator> evaluators)
       throws InterruptedException {
     long start = clock.nanoTime();
-    long deadline = start + SETTLE.toNanos();
+    long deadline = start + budget.toNanos();
     while (clock.nanoTime() < deadline && !shuttingDown.get()) {
       boolean all = true;
       for (Probe p : e.hypothesis().probes()) {
@@ -465,7 +484,7 @@ public final class ChaosRun {
       }
       TimeUnit.NANOSECONDS.sleep(e.hypothesis().interval().toNanos());
     }
-    console.line("  steady state not reached within " + Durations.format(SETTLE));
+    console.line("  steady state not reached within " + Durations.format(budget));
   }
 
   private static String failureOf(AtomicReference<Throwable> failure) {
@@ -515,7 +534,16 @@ public final class ChaosRun {
 
   /** A started gateway with its configured and bound addresses. */
   private record GatewayStart(
-      ServerProcess process, String configuredPublic, String configuredAdmin) {
+      ServerProcess process, String configuredPublic, String configuredAdmin, Path config) {
+    /** The config the gateway runs (with its bound listener addresses), read now. */
+    String configYaml() {
+      try {
+        return Files.readString(config);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + config, e);
+      }
+    }
+
     String publicUrl() {
       return process.listeners().get("public");
     }
@@ -564,7 +592,7 @@ public final class ChaosRun {
     writeYaml(restart, again);
     gw.restartWith(
         List.of("gateway", "--config", restart.toString(), "--ready-file", ready.toString()));
-    return new GatewayStart(gw, configuredPublic, configuredAdmin);
+    return new GatewayStart(gw, configuredPublic, configuredAdmin, restart);
   }
 
   private static void writeYaml(Path file, JsonNode tree) {

@@ -26,6 +26,9 @@ public final class LoadWindow implements ProgressListener {
   /** Progress older than this means the load is not running. */
   static final long STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
 
+  /** The ramp phase {@code forge chaos} puts after the warm-up; not yet the steady load. */
+  public static final String RAMP_PHASE = "ramp-up";
+
   private static final long KEEP_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   /** One second of progress: cumulative sent and errors, and that second's p99. */
@@ -52,12 +55,12 @@ public final class LoadWindow implements ProgressListener {
     while (!samples.isEmpty() && samples.peekFirst().tNanos() < now - KEEP_NANOS) {
       samples.removeFirst();
     }
-    if (!"warmup".equals(p.phase())) {
+    if (!"warmup".equals(p.phase()) && !RAMP_PHASE.equals(p.phase())) {
       measuring.countDown();
     }
   }
 
-  /** Waits until the warm-up is over; false on timeout. */
+  /** Waits until the warm-up and the ramp are over; false on timeout. */
   public boolean awaitMeasuring(long timeout, TimeUnit unit) throws InterruptedException {
     return measuring.await(timeout, unit);
   }

@@ -20,31 +20,36 @@ import java.util.function.Supplier;
  * The executors that act on processes: {@code kill} (SIGKILL or SIGTERM; stopping the step, or
  * {@code restartAfter}, starts the process again), {@code restart} (starts a target that is not
  * running; a running one is left alone), {@code gateway-reload} ({@code POST /reload} on the
- * gateway's admin listener: the config file is read again) and {@code redis-stop}.
+ * gateway's admin listener with the gateway's config as the body: the same config is parsed,
+ * validated and swapped in under load) and {@code redis-stop}.
  */
 public final class ProcessActions {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final Map<String, Killable> processes;
   private final Supplier<String> gatewayAdmin;
+  private final Supplier<String> gatewayConfig;
   private final Killable redis;
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
 
   /**
    * @param processes the killable processes by name (backend providers, the gateway target)
-   * @param gatewayAdmin the gateway's admin base URL (it may change after a restart)
+   * @param gatewayAdmin the gateway's admin base URL
+   * @param gatewayConfig the gateway's config YAML, the body of a reload
    * @param redis the Redis of the run, or null when the scenario uses none
    * @param scheduler runs delayed restarts ({@code restartAfter})
    */
   public ProcessActions(
       Map<String, Killable> processes,
       Supplier<String> gatewayAdmin,
+      Supplier<String> gatewayConfig,
       Killable redis,
       HttpClient http,
       ScheduledExecutorService scheduler) {
     this.processes = Map.copyOf(processes);
     this.gatewayAdmin = gatewayAdmin;
+    this.gatewayConfig = gatewayConfig;
     this.redis = redis;
     this.http = http;
     this.scheduler = scheduler;
@@ -106,7 +111,8 @@ public final class ProcessActions {
         http.send(
             HttpRequest.newBuilder(URI.create(url))
                 .timeout(TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.noBody())
+                .header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(gatewayConfig.get()))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (res.statusCode() != 200) {

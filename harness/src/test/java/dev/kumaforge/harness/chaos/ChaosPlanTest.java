@@ -78,17 +78,19 @@ class ChaosPlanTest {
   }
 
   @Test
-  void theLoadCoversTheWholeExperimentAfterItsWarmUp() {
+  void theLoadCoversTheWholeExperimentAfterAWarmUpAndARamp() {
     ChaosRun.Plan plan = ChaosRun.plan(root().resolve("chaos/experiments/backend-kill.yaml"));
-    Duration d = ChaosRun.loadDuration(plan.experiment());
-    // settle (10s) + method end (40s) + recovery (5s) + interval (1s) + slack (3s)
+    Duration d = ChaosRun.loadDuration(plan.experiment(), plan.scenario().workload());
+    // settle (the 10s warm-up) + method end (40s) + recovery (5s) + interval (1s) + slack (3s)
     assertThat(d).isEqualTo(Duration.ofSeconds(59));
     Workload w = ChaosRun.stretched(plan.scenario().workload(), d);
-    assertThat(w.phases()).hasSize(1);
-    assertThat(w.phases().get(0).type()).isEqualTo(PhaseType.CONSTANT);
-    assertThat(w.phases().get(0).name()).isEqualTo("chaos");
-    assertThat(w.phases().get(0).rate().perSecond()).isEqualTo(500.0);
-    assertThat(w.phases().get(0).duration()).isEqualTo(d);
+    assertThat(w.phases()).hasSize(2);
+    assertThat(w.phases().get(0).type()).isEqualTo(PhaseType.RAMP);
+    assertThat(w.phases().get(0).startRate().perSecond()).isEqualTo(50.0);
+    assertThat(w.phases().get(0).duration()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(w.phases().get(1).name()).isEqualTo("chaos");
+    assertThat(w.phases().get(1).rate().perSecond()).isEqualTo(500.0);
+    assertThat(w.phases().get(1).duration()).isEqualTo(d);
     assertThat(w.warmup()).isEqualTo(plan.scenario().workload().warmup());
     assertThat(w.request()).isEqualTo(plan.scenario().workload().request());
   }

@@ -52,7 +52,8 @@ class ChaosRunIT {
             + "  - {type: proxy-reset}\n");
     Path out = dir.resolve("run");
 
-    int code = Forge.execute("chaos", dir.resolve("short.yaml").toString(), "--out", out.toString());
+    int code =
+        Forge.execute("chaos", dir.resolve("short.yaml").toString(), "--out", out.toString());
 
     assertThat(out).isDirectory();
     String md = Files.readString(out.resolve(ChaosResult.MARKDOWN_FILE));
@@ -70,10 +71,9 @@ class ChaosRunIT {
         .contains("gateway config version");
     assertThat(steps.get("slow-b").path("start_ms").isNumber()).isTrue();
     List<String> kinds =
-        Files.readAllLines(out.resolve("events.jsonl")).stream()
-            .map(l -> readKind(l))
-            .toList();
-    assertThat(kinds).contains("experiment-start", "step-start", "step-stop", "rollback", "verdict");
+        Files.readAllLines(out.resolve("events.jsonl")).stream().map(l -> readKind(l)).toList();
+    assertThat(kinds)
+        .contains("experiment-start", "step-start", "step-stop", "rollback", "verdict");
     // backend-a was killed and started again on the same port: two READY lines in its log.
     long ready =
         Files.readAllLines(out.resolve("backends/backend-a.log")).stream()

@@ -119,6 +119,7 @@ class ChaosWiringTest {
         new ProcessActions(
                 Map.of("backend-a", endpoint),
                 () -> "http://127.0.0.1:1",
+                () -> "",
                 null,
                 HttpClient.newBuilder().executor(scheduler).build(),
                 scheduler)

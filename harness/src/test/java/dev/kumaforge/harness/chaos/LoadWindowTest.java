@@ -125,8 +125,9 @@ class LoadWindowTest {
   }
 
   @Test
-  void measuringStartsAfterWarmup() throws InterruptedException {
+  void measuringStartsAfterWarmupAndRamp() throws InterruptedException {
     tick("warmup", 10, 1, 0);
+    tick(LoadWindow.RAMP_PHASE, 50, 1, 0);
     assertThat(window.awaitMeasuring(0, TimeUnit.SECONDS)).isFalse();
     tick("chaos", 100, 1, 0);
     assertThat(window.awaitMeasuring(0, TimeUnit.SECONDS)).isTrue();

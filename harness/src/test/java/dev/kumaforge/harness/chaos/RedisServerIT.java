@@ -48,6 +48,7 @@ class RedisServerIT {
           new ProcessActions(
                   Map.of(),
                   () -> "http://127.0.0.1:1",
+                  () -> "",
                   redis,
                   HttpClient.newBuilder().executor(scheduler).build(),
                   scheduler)
