@@ -466,6 +466,15 @@ public final class ChaosRun {
       throws InterruptedException {
     long start = clock.nanoTime();
     long deadline = start + budget.toNanos();
+    // The windows must first fill with load at the full rate (not the ramp's end).
+    Duration longest = Duration.ZERO;
+    for (Probe p : e.hypothesis().probes()) {
+      if ((p.type() == ProbeType.ERROR_RATE || p.type() == ProbeType.LATENCY)
+          && p.window().compareTo(longest) > 0) {
+        longest = p.window();
+      }
+    }
+    TimeUnit.NANOSECONDS.sleep(Math.min(longest.toNanos(), budget.toNanos() / 2));
     while (clock.nanoTime() < deadline && !shuttingDown.get()) {
       boolean all = true;
       for (Probe p : e.hypothesis().probes()) {
