@@ -5,6 +5,7 @@ import dev.kumaforge.common.process.ExitCodes;
 import dev.kumaforge.harness.cli.BackendsCommand;
 import dev.kumaforge.harness.cli.CapacityCommand;
 import dev.kumaforge.harness.cli.CertsCommand;
+import dev.kumaforge.harness.cli.ChaosCommand;
 import dev.kumaforge.harness.cli.ChaosProxyCommand;
 import dev.kumaforge.harness.cli.CompareCommand;
 import dev.kumaforge.harness.cli.GateCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       BackendsCommand.class,
       GatewayCommand.class,
       ChaosProxyCommand.class,
+      ChaosCommand.class,
       ReportCommand.class,
       CapacityCommand.class,
       CertsCommand.class,

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** The mock LLM backends of a run, in their own JVM on ephemeral ports. */
 public final class MockBackendsProcess implements AutoCloseable {
-  static final List<String> BACKENDS_JVM = List.of("-Xms256m", "-Xmx1g", "-XX:+UseParallelGC");
+  public static final List<String> BACKENDS_JVM =
+      List.of("-Xms256m", "-Xmx1g", "-XX:+UseParallelGC");
 
   private final ManagedProcess process;
   private final Map<String, String> listeners;

@@ -21,7 +21,8 @@ import java.util.OptionalLong;
 /** Starts each kind of target of a scenario, against the mock backends of the run. */
 public final class TargetLauncher {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
+  public static final List<String> GATEWAY_JVM =
+      List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
 
   /** Extra JVM options for reference gateway targets, e.g. a JFR recording while measured. */
   static final String GATEWAY_JAVA_OPTS = "FORGE_GATEWAY_JAVA_OPTS";

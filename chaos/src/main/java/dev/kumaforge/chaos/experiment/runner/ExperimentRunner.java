@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   before:  one probe round; every probe must hold, else the method is skipped
  *   method:  steps start at their offsets and stop after their durations;
- *            probe rounds every interval ("during": probes with during=true must hold)
+ *            probe rounds every interval: "lead-in" before the first step (recorded only),
+ *            then "during" (probes with during=true must hold)
  *   after:   probe rounds until every probe holds (recovered) or the recovery budget is spent
  *   finally: active steps are stopped, then every rollback runs (also after abort())
  * </pre>
@@ -201,8 +202,11 @@ public final class ExperimentRunner {
         }
         nextProbe += interval;
         long now = clock.nanoTime();
-        boolean during = next < ops.size() || now < methodEnd || !active.isEmpty();
-        Round r = probeRound(during ? "during" : "after");
+        // Before the first step starts (the lead-in) rounds are only recorded: no fault is active
+        // yet, so a failure there is the system's own noise, not a fault's effect.
+        boolean started = next > 0;
+        boolean during = started && (next < ops.size() || now < methodEnd || !active.isEmpty());
+        Round r = probeRound(!started ? "lead-in" : during ? "during" : "after");
         for (Track t : tracks.values()) {
           if (t.start < 0) {
             continue;
@@ -227,7 +231,7 @@ public final class ExperimentRunner {
               reasons.add("probe " + p.name() + " failed during the faults: " + res.detail());
             }
           }
-        } else if (r.allOk()) {
+        } else if (started && r.allOk()) {
           recovered = true;
         }
       }

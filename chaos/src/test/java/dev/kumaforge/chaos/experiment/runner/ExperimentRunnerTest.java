@@ -125,6 +125,21 @@ class ExperimentRunnerTest {
   }
 
   @Test
+  void roundsBeforeTheFirstStepAreALeadInThatNeverFails() {
+    String yaml = BASE.replace("max: 0.01", "max: 0.01\n      during: true");
+    // Noise 0.5 s..1.5 s, before the first step starts at 2 s.
+    Verdict v = runner(yaml, t -> t >= 500 && t < 1500).run();
+    assertThat(v.outcome()).isEqualTo(Outcome.PASSED);
+    assertThat(v.steps().get(0).onsetMillis()).isNull();
+    assertThat(events)
+        .anyMatch(
+            e ->
+                e.kind().equals("probe")
+                    && "lead-in".equals(e.data().get("phase"))
+                    && Boolean.FALSE.equals(e.data().get("ok")));
+  }
+
+  @Test
   void abortStopsActiveStepsThenRunsRollbacks() {
     ExperimentRunner[] self = new ExperimentRunner[1];
     self[0] =
