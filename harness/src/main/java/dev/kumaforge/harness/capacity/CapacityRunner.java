@@ -14,6 +14,7 @@ import dev.kumaforge.harness.run.RunningTarget;
 import dev.kumaforge.harness.run.TargetLauncher;
 import dev.kumaforge.load.engine.LoadResult;
 import dev.kumaforge.load.engine.OpenLoopEngine;
+import dev.kumaforge.load.scenario.Engine;
 import dev.kumaforge.load.scenario.Phase;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
@@ -134,7 +135,9 @@ public final class CapacityRunner {
     Workload w = scenario.workload();
     Workload stepWorkload =
         new Workload(
-            w.engine(),
+            // Every step runs on the open-loop engine, the precision instrument, whatever engine
+            // the scenario names for forge run.
+            Engine.OPEN_LOOP,
             n == 1 ? w.warmup() : settings.stepWarmup(),
             w.arrivals(),
             w.burstiness(),
