@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Two gateway replicas continue one conversation through a real Redis. */
 class AiRedisSessionIT {
   @Test
+  @SuppressWarnings(
+      "try") // Redis is stopped on purpose mid-test; try-with-resources closes it again
   void twoReplicasShareSessionsThroughRedis() {
     try (RedisServer redis = RedisServer.start()) {
       String catalog =

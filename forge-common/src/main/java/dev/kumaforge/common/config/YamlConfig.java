@@ -54,8 +54,13 @@ import org.yaml.snakeyaml.events.ScalarEvent;
  * }</pre>
  */
 public final class YamlConfig {
-  private static final ObjectMapper YAML = configure(YAMLMapper.builder(yamlFactory()).build());
-  private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+  private static final ObjectMapper YAML =
+      configure(
+          YAMLMapper.builder(yamlFactory())
+              .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+              .build());
+  private static final ObjectMapper JSON =
+      configure(JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build());
 
   private YamlConfig() {}
 
@@ -74,7 +79,6 @@ public final class YamlConfig {
     mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
     mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    mapper.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
     return mapper;
   }
 

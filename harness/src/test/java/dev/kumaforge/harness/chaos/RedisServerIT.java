@@ -2,7 +2,6 @@ package dev.kumaforge.harness.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kumaforge.chaos.experiment.Action;
 import dev.kumaforge.chaos.experiment.ActionType;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +37,7 @@ class RedisServerIT {
       if ("1".equals(System.getenv("FORGE_REQUIRE_PEERS"))) {
         fail("redis-server is not on PATH and FORGE_REQUIRE_PEERS=1");
       }
-      assumeTrue(false, "redis-server is not on PATH");
+      Assumptions.abort("redis-server is not on PATH");
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     try (RedisServer redis =
