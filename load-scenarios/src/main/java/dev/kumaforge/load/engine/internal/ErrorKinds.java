@@ -24,6 +24,15 @@ public final class ErrorKinds {
   /** The response could not be parsed as HTTP/1.1. */
   public static final String PROTOCOL = "protocol";
 
+  /** A 2xx event stream that carried an in-band error event (a provider failing mid-answer). */
+  public static final String STREAM_ERROR = "stream_error";
+
+  /**
+   * A 2xx event stream that ended without its terminator ({@code [DONE]} or {@code message_stop}):
+   * the client got a truncated answer that looks complete on the wire.
+   */
+  public static final String STREAM_INCOMPLETE = "stream_incomplete";
+
   /** The kind for an HTTP status that is not 2xx. */
   public static String status(int code) {
     return "status_" + code;

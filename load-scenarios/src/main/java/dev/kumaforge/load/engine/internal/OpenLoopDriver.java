@@ -496,6 +496,8 @@ public final class OpenLoopDriver {
     int status;
     boolean keepAlive;
     boolean streaming;
+    boolean streamEnded;
+    boolean streamFailed;
     long chunkTime;
     final SseParser sse = new SseParser(this::onEvent);
 
@@ -535,6 +537,8 @@ public final class OpenLoopDriver {
           String type = resp.headers().get(HttpHeaderNames.CONTENT_TYPE);
           streaming = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
           sse.reset();
+          streamEnded = false;
+          streamFailed = false;
         }
         if (msg instanceof HttpContent content) {
           if (content.decoderResult().isFailure()) {
@@ -549,10 +553,18 @@ public final class OpenLoopDriver {
             long now = System.nanoTime();
             current = null;
             boolean ok = status >= 200 && status < 300;
-            if (ok && streaming && r.measured && r.contentEvents > 0) {
+            String error = ok ? null : ErrorKinds.status(status);
+            if (ok && streaming) {
+              // A 200 stream that failed in-band or lost its end is a failed request.
+              error =
+                  streamFailed
+                      ? ErrorKinds.STREAM_ERROR
+                      : streamEnded ? null : ErrorKinds.STREAM_INCOMPLETE;
+            }
+            if (error == null && streaming && r.measured && r.contentEvents > 0) {
               recordStream(r, now);
             }
-            complete(r, ok ? null : ErrorKinds.status(status), now);
+            complete(r, error, now);
             if (keepAlive) {
               release(this);
             } else {
@@ -571,6 +583,12 @@ public final class OpenLoopDriver {
         return;
       }
       StreamEvents.Info info = StreamEvents.classify(data);
+      if (info.terminal()) {
+        streamEnded = true;
+      }
+      if (info.error() || "error".equals(event)) {
+        streamFailed = true;
+      }
       if (info.outputTokens() >= 0) {
         r.outputTokens = info.outputTokens();
       }

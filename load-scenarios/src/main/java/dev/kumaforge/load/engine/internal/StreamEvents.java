@@ -18,9 +18,18 @@ public final class StreamEvents {
    *
    * @param content the event carries generated text (a token or more)
    * @param outputTokens the output tokens its top-level {@code usage} reports, or -1
+   * @param terminal the stream's proper end: OpenAI's {@code [DONE]} or Anthropic's {@code
+   *     message_stop}
+   * @param error an in-band error: an {@code error} event or a top-level {@code error} object
    */
-  public record Info(boolean content, long outputTokens) {
-    static final Info NOTHING = new Info(false, -1);
+  public record Info(boolean content, long outputTokens, boolean terminal, boolean error) {
+    static final Info NOTHING = new Info(false, -1, false, false);
+    static final Info DONE = new Info(false, -1, true, false);
+
+    /** An event that carries content and/or a token count. */
+    public Info(boolean content, long outputTokens) {
+      this(content, outputTokens, false, false);
+    }
   }
 
   /**
@@ -30,7 +39,10 @@ public final class StreamEvents {
    * and unparsable data carry nothing.
    */
   public static Info classify(String data) {
-    if (data.isEmpty() || data.equals("[DONE]") || data.charAt(0) != '{') {
+    if (data.equals("[DONE]")) {
+      return Info.DONE;
+    }
+    if (data.isEmpty() || data.charAt(0) != '{') {
       return Info.NOTHING;
     }
     JsonNode node;
@@ -67,7 +79,9 @@ public final class StreamEvents {
         tokens = usage.get("output_tokens").asLong();
       }
     }
-    return new Info(content, tokens);
+    String type = node.path("type").asText();
+    boolean error = "error".equals(type) || node.path("error").isObject();
+    return new Info(content, tokens, "message_stop".equals(type), error);
   }
 
   private static boolean hasText(JsonNode n) {

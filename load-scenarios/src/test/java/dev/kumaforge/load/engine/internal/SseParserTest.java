@@ -50,7 +50,17 @@ class SseParserTest {
             StreamEvents.classify(
                 "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}"))
         .isEqualTo(new StreamEvents.Info(false, 15));
-    assertThat(StreamEvents.classify("[DONE]")).isEqualTo(new StreamEvents.Info(false, -1));
+    assertThat(StreamEvents.classify("[DONE]"))
+        .isEqualTo(new StreamEvents.Info(false, -1, true, false));
+    assertThat(StreamEvents.classify("{\"type\":\"message_stop\"}").terminal()).isTrue();
+    assertThat(
+            StreamEvents.classify("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}")
+                .error())
+        .isTrue();
+    assertThat(
+            StreamEvents.classify("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}")
+                .error())
+        .isTrue();
     assertThat(StreamEvents.classify("{not json")).isEqualTo(new StreamEvents.Info(false, -1));
   }
 }
