@@ -124,6 +124,14 @@ class ServersIT {
             HttpRequest.newBuilder(URI.create(gw.get("admin") + "/ready")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(readyProbe.statusCode()).isEqualTo(200);
+    // The gateway was started from its file: an admin reload with no body re-reads it.
+    HttpResponse<String> reload =
+        http.send(
+            HttpRequest.newBuilder(URI.create(gw.get("admin") + "/reload"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
     // The public listener never serves admin endpoints.
     HttpResponse<String> adminOnPublic =
         http.send(

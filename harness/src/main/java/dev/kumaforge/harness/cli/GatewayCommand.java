@@ -1,7 +1,6 @@
 package dev.kumaforge.harness.cli;
 
 import dev.kumaforge.gateway.Gateway;
-import dev.kumaforge.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,8 +32,8 @@ public final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GatewayConfig cfg = GatewayConfig.load(config);
-    Gateway gateway = Gateway.start(cfg);
+    // Started from the file, so POST /reload (and reload.watchFile) re-read it.
+    Gateway gateway = Gateway.start(config);
     return ServerLifecycle.serveUntilStopped("gateway", gateway, gateway.listeners(), readyFile);
   }
 }
