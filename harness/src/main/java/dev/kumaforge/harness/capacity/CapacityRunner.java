@@ -92,10 +92,7 @@ public final class CapacityRunner {
     doc.put("targets", targets);
     boolean allSustainedSomething = true;
     try (MockBackendsProcess backends = backendsFactory.start(dir.resolve("backends"))) {
-      TargetLauncher launcher =
-          backends == null
-              ? new TargetLauncher(scenario, Map.of(), Map.of(), console)
-              : backends.launcher(scenario, console);
+      TargetLauncher launcher = TargetLauncher.against(backends, scenario, console);
       for (Target target : scenario.targets()) {
         Path tdir = dir.resolve("targets").resolve(target.name());
         try (RunningTarget running = launcher.start(target, tdir, tdir)) {

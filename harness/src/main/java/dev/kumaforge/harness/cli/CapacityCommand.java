@@ -79,11 +79,9 @@ public final class CapacityCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CapacityCriteria criteria = CapacityCriteria.parse(slo);
-    Scenario s = RunOrchestrator.checkScenario(scenario);
-    var backendsConfig =
-        s.backends() == null
-            ? null
-            : dev.kumaforge.backends.config.BackendsConfig.load(s.backends().configPath());
+    RunOrchestrator.Checked checked = RunOrchestrator.check(scenario);
+    Scenario s = checked.scenario();
+    var backendsConfig = checked.backends();
     Console console = Console.system();
     CapacityRunner.Settings settings =
         new CapacityRunner.Settings(

@@ -25,7 +25,6 @@ public final class ProcessSampler implements AutoCloseable {
   private final Writer out;
   private final ScheduledExecutorService timer;
   private final long startNanos = System.nanoTime();
-  private volatile long first = -1;
   private volatile long last = -1;
   private volatile long maxRssKib = -1;
 
@@ -75,9 +74,6 @@ public final class ProcessSampler implements AutoCloseable {
     if (cpu < 0) {
       return;
     }
-    if (first < 0) {
-      first = cpu;
-    }
     last = cpu;
     long rss = readRssKib(pid);
     maxRssKib = Math.max(maxRssKib, rss);
@@ -109,11 +105,6 @@ public final class ProcessSampler implements AutoCloseable {
   /** The largest resident set seen so far, in KiB (-1 when unknown). */
   public long maxRssKib() {
     return maxRssKib;
-  }
-
-  /** CPU milliseconds (user + system) the process used between the first and the last sample. */
-  public long cpuMillisUsed() {
-    return first < 0 || last < 0 ? 0 : last - first;
   }
 
   /** {@code [user ms, system ms]} since process start, or null when unavailable. */

@@ -45,10 +45,10 @@ public final class RunOrchestrator {
   }
 
   /** A scenario whose files were all checked before anything started. */
-  record Checked(Scenario scenario, RunPlan plan, BackendsConfig backends) {}
+  public record Checked(Scenario scenario, RunPlan plan, BackendsConfig backends) {}
 
   /** Loads and checks everything that can be checked before a folder or a process exists. */
-  static Checked check(Path scenarioFile) {
+  public static Checked check(Path scenarioFile) {
     Scenario scenario = Scenario.load(scenarioFile);
     RunPlan plan = RunPlan.of(scenario);
     // A scenario whose targets are all external needs no mock backends.
@@ -60,11 +60,6 @@ public final class RunOrchestrator {
       }
     }
     return new Checked(scenario, plan, backendsConfig);
-  }
-
-  /** Loads and checks a scenario file and every file it names; throws with every problem. */
-  public static Scenario checkScenario(Path scenarioFile) {
-    return check(scenarioFile).scenario();
   }
 
   /** Runs the scenario and returns the exit code (0 pass, 1 SLO failed, 2 invalid). */
@@ -97,10 +92,7 @@ public final class RunOrchestrator {
               ? null
               : MockBackendsProcess.start(
                   scenario, checked.backends(), dir.resolve("backends"), READY_TIMEOUT, console)) {
-        TargetLauncher launcher =
-            backends == null
-                ? new TargetLauncher(scenario, Map.of(), Map.of(), console)
-                : backends.launcher(scenario, console);
+        TargetLauncher launcher = TargetLauncher.against(backends, scenario, console);
         for (RunPlan.Step step : checked.plan().steps()) {
           runStep(scenario, step, dir, launcher);
         }

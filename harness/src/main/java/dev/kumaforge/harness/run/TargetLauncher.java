@@ -64,6 +64,17 @@ public final class TargetLauncher {
   }
 
   /**
+   * A launcher against a run's mock backends, or against none when {@code backends} is null (a
+   * scenario whose targets are all external).
+   */
+  public static TargetLauncher against(
+      MockBackendsProcess backends, Scenario scenario, Console console) {
+    return backends == null
+        ? new TargetLauncher(scenario, Map.of(), Map.of(), console)
+        : backends.launcher(scenario, console);
+  }
+
+  /**
    * Starts {@code target}.
    *
    * @param targetDir {@code targets/<name>/}: resolved configs and the target's log go here
