@@ -83,6 +83,7 @@ public final class CapacityCommand implements Callable<Integer> {
     Scenario s = checked.scenario();
     var backendsConfig = checked.backends();
     Console console = Console.system();
+    RunOrchestrator.pin(s, console);
     CapacityRunner.Settings settings =
         new CapacityRunner.Settings(
             criteria,

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * A running peer gateway (nginx, HAProxy or Envoy) serving the reference gateway's routes from a
@@ -82,6 +83,21 @@ public final class PeerTarget implements AutoCloseable {
   public static PeerTarget start(
       PeerKind kind, GatewayConfig config, PeerOptions options, Path workDir, Path log)
       throws InterruptedException {
+    return start(kind, config, options, workDir, log, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #start(PeerKind, GatewayConfig, PeerOptions, Path, Path)}, with the peer's command
+   * line passed through {@code wrap} (for example a {@code taskset} CPU-pinning prefix).
+   */
+  public static PeerTarget start(
+      PeerKind kind,
+      GatewayConfig config,
+      PeerOptions options,
+      Path workDir,
+      Path log,
+      UnaryOperator<List<String>> wrap)
+      throws InterruptedException {
     Path binary = PeerBinaries.locate(kind).require();
     List<String> notes = RouteTable.of(config, kind.binary()).notes();
     PeerOptions base = options.withFiles(workDir, log);
@@ -101,7 +117,7 @@ public final class PeerTarget implements AutoCloseable {
       ManagedProcess p =
           ManagedProcess.start(
               kind.binary() + " :" + opts.port(),
-              command(kind, binary, opts, configFile),
+              wrap.apply(command(kind, binary, opts, configFile)),
               base.log(),
               null);
       PeerTarget target = new PeerTarget(kind, p, opts.host(), opts.port(), configFile, notes);

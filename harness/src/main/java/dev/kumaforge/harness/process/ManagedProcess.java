@@ -58,6 +58,11 @@ public final class ManagedProcess implements AutoCloseable {
    */
   public static ManagedProcess startForge(
       String name, Path log, Path readyFile, List<String> jvmOptions, List<String> args) {
+    return start(name, forgeCommand(jvmOptions, args), log, readyFile);
+  }
+
+  /** The command line of {@code forge <args>} in a new JVM with this one's class path. */
+  public static List<String> forgeCommand(List<String> jvmOptions, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(jvmOptions);
@@ -65,7 +70,7 @@ public final class ManagedProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("dev.kumaforge.harness.Forge");
     command.addAll(args);
-    return start(name, command, log, readyFile);
+    return command;
   }
 
   /** Starts an arbitrary command whose readiness is signalled by {@code readyFile}. */

@@ -3,6 +3,7 @@ package dev.kumaforge.harness.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kumaforge.common.hdr.HlogTags;
+import dev.kumaforge.harness.process.CpuPinning;
 import dev.kumaforge.harness.process.ManagedProcess;
 import dev.kumaforge.load.engine.LoadResult;
 import dev.kumaforge.load.engine.OpenLoopEngine;
@@ -75,11 +76,13 @@ public final class GatlingLauncher {
     }
     GatlingRun.writeScenario(scenario, scenarioJson);
     List<String> command =
-        command(
-            GatlingRun.systemProperties(
-                scenario, scenarioJson, targetUrl, targetName, trial, trialDir),
-            gatlingDir,
-            scenario.name() + " " + targetName + " trial " + trial);
+        CpuPinning.of(scenario)
+            .load(
+                command(
+                    GatlingRun.systemProperties(
+                        scenario, scenarioJson, targetUrl, targetName, trial, trialDir),
+                    gatlingDir,
+                    scenario.name() + " " + targetName + " trial " + trial));
     Process process;
     try {
       process =

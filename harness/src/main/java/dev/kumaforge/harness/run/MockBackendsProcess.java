@@ -1,6 +1,7 @@
 package dev.kumaforge.harness.run;
 
 import dev.kumaforge.backends.config.BackendsConfig;
+import dev.kumaforge.harness.process.CpuPinning;
 import dev.kumaforge.harness.process.ManagedProcess;
 import dev.kumaforge.load.scenario.Scenario;
 import java.nio.file.Path;
@@ -33,19 +34,20 @@ public final class MockBackendsProcess implements AutoCloseable {
       throws InterruptedException {
     console.line("  starting mock backends (" + scenario.backends().configPath() + ")");
     Path ready = dir.resolve("ready.json");
+    List<String> command =
+        CpuPinning.of(scenario)
+            .backends(
+                ManagedProcess.forgeCommand(
+                    BACKENDS_JVM,
+                    List.of(
+                        "backends",
+                        "--config",
+                        scenario.backends().configPath().toString(),
+                        "--ephemeral-ports",
+                        "--ready-file",
+                        ready.toString())));
     ManagedProcess p =
-        ManagedProcess.startForge(
-            "backends",
-            dir.resolve("backends.log"),
-            ready,
-            BACKENDS_JVM,
-            List.of(
-                "backends",
-                "--config",
-                scenario.backends().configPath().toString(),
-                "--ephemeral-ports",
-                "--ready-file",
-                ready.toString()));
+        ManagedProcess.start("backends", command, dir.resolve("backends.log"), ready);
     Map<String, String> bound = p.awaitReady(readyTimeout);
     console.line("  backends ready: " + bound);
     return new MockBackendsProcess(p, bound, boundByConfigured(config, bound));

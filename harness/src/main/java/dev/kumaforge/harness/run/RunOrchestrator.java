@@ -5,7 +5,9 @@ import dev.kumaforge.backends.config.BackendsConfig;
 import dev.kumaforge.common.config.YamlConfig;
 import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.harness.Forge;
+import dev.kumaforge.harness.process.CpuPinning;
 import dev.kumaforge.harness.process.ProcessSampler;
+import dev.kumaforge.load.scenario.Cpus;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
 import java.io.IOException;
@@ -50,6 +52,7 @@ public final class RunOrchestrator {
   /** Loads and checks everything that can be checked before a folder or a process exists. */
   public static Checked check(Path scenarioFile) {
     Scenario scenario = Scenario.load(scenarioFile);
+    CpuPinning.check(scenario.cpus(), scenarioFile.toString());
     RunPlan plan = RunPlan.of(scenario);
     // A scenario whose targets are all external needs no mock backends.
     BackendsConfig backendsConfig =
@@ -81,6 +84,7 @@ public final class RunOrchestrator {
     for (RunPlan.Skipped s : checked.plan().skipped()) {
       console.line("  SKIPPED target " + s.target() + ": " + s.reason());
     }
+    pin(scenario, console);
     try {
       AtomicFiles.write(dir.resolve("scenario.yaml"), Files.readAllBytes(scenarioFile));
       AtomicFiles.write(
@@ -114,6 +118,26 @@ public final class RunOrchestrator {
       console.line("run interrupted; logs kept in " + failed);
       throw e;
     }
+  }
+
+  /** Pins this process to the scenario's load CPUs, if any, and says so. */
+  public static void pin(Scenario scenario, Console console) {
+    CpuPinning pinning = CpuPinning.of(scenario);
+    if (pinning.any()) {
+      Cpus c = pinning.cpus();
+      console.line(
+          "  cpus: load "
+              + orAll(c.load())
+              + ", targets "
+              + orAll(c.targets())
+              + ", backends "
+              + orAll(c.backends()));
+      pinning.pinThisProcess();
+    }
+  }
+
+  private static String orAll(String list) {
+    return list == null ? "not pinned" : list;
   }
 
   private void runStep(Scenario scenario, RunPlan.Step step, Path dir, TargetLauncher launcher)
@@ -173,6 +197,13 @@ public final class RunOrchestrator {
               .map(k -> Map.of("name", k.target(), "reason", k.reason()))
               .toList());
       m.put("trials", s.trials());
+      if (s.cpus() != null && s.cpus().any()) {
+        Map<String, Object> cpus = new LinkedHashMap<>();
+        cpus.put("load", s.cpus().load());
+        cpus.put("targets", s.cpus().targets());
+        cpus.put("backends", s.cpus().backends());
+        m.put("cpus", cpus);
+      }
       m.put("workload", Loads.workloadSummary(s));
       m.put("slos", Loads.slosSummary(s));
       m.put("scenario_resolved", s.toJsonTree());

@@ -5,6 +5,7 @@ import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.harness.peers.PeerKind;
 import dev.kumaforge.harness.peers.PeerOptions;
 import dev.kumaforge.harness.peers.PeerTarget;
+import dev.kumaforge.harness.process.CpuPinning;
 import dev.kumaforge.harness.process.ManagedProcess;
 import dev.kumaforge.harness.process.ProcessSampler;
 import dev.kumaforge.load.scenario.Scenario;
@@ -47,6 +48,7 @@ public final class TargetLauncher {
   private final Map<String, String> backends;
   private final Map<String, String> boundByConfigured;
   private final Console console;
+  private final CpuPinning pinning;
 
   /**
    * @param backends provider name -> bound URL
@@ -61,6 +63,7 @@ public final class TargetLauncher {
     this.backends = Map.copyOf(backends);
     this.boundByConfigured = Map.copyOf(boundByConfigured);
     this.console = console;
+    this.pinning = CpuPinning.of(scenario);
   }
 
   /**
@@ -109,14 +112,16 @@ public final class TargetLauncher {
       throws InterruptedException {
     Path resolved = resolvedConfig(target, targetDir, readyDir);
     PeerKind kind = PeerKind.of(target.type().toString());
-    console.line("  starting " + kind + " " + target.name() + " (" + WORKERS + " workers)");
+    int workers = pinning.targetCpus(WORKERS);
+    console.line("  starting " + kind + " " + target.name() + " (" + workers + " workers)");
     PeerTarget peer =
         PeerTarget.start(
             kind,
             GatewayConfig.load(resolved),
-            PeerOptions.workers(WORKERS),
+            PeerOptions.workers(workers),
             readyDir.resolve("peer"),
-            targetDir.resolve("target.log"));
+            targetDir.resolve("target.log"),
+            pinning::targets);
     for (String note : peer.notes()) {
       console.line("    note: " + note);
     }
@@ -158,12 +163,19 @@ public final class TargetLauncher {
     console.line("  starting reference gateway " + target.name());
     Path ready = readyDir.resolve("ready.json");
     ManagedProcess gw =
-        ManagedProcess.startForge(
+        ManagedProcess.start(
             "gateway " + target.name(),
+            pinning.targets(
+                ManagedProcess.forgeCommand(
+                    gatewayJvm(),
+                    List.of(
+                        "gateway",
+                        "--config",
+                        resolved.toString(),
+                        "--ready-file",
+                        ready.toString()))),
             targetDir.resolve("target.log"),
-            ready,
-            gatewayJvm(),
-            List.of("gateway", "--config", resolved.toString(), "--ready-file", ready.toString()));
+            ready);
     String url = gw.awaitReady(READY_TIMEOUT).get("public");
     return new RunningTarget() {
       @Override

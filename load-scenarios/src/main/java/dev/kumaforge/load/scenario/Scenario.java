@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param workload how load is applied
  * @param slos objectives (default: none)
  * @param trials how many times each target is measured (default 1)
+ * @param cpus CPU pinning of the load generator, targets and backends (default: none)
  */
 public record Scenario(
     String name,
@@ -38,7 +39,8 @@ public record Scenario(
     String baseline,
     Workload workload,
     Slos slos,
-    Integer trials)
+    Integer trials,
+    Cpus cpus)
     implements Validatable {
 
   static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,62})$");
@@ -108,7 +110,8 @@ public record Scenario(
         baseline,
         workload,
         slos,
-        trials);
+        trials,
+        cpus);
   }
 
   /**
@@ -136,6 +139,9 @@ public record Scenario(
       v.check(NAME.matcher(name).matches(), "name", name, NAME_EXPECTED);
     }
     v.check(trials >= 1 && trials <= 1000, "trials", trials, "1 to 1000");
+    if (cpus != null) {
+      cpus.validate(v.at("cpus"));
+    }
     boolean needsBackends = false;
     if (v.required(targets, "targets")
         && v.check(!targets.isEmpty(), "targets", "[]", "at least one target")) {

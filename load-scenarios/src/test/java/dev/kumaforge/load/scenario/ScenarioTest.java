@@ -192,6 +192,21 @@ class ScenarioTest {
   }
 
   @Test
+  void cpuListsAreCheckedAndRoundTrip() throws IOException {
+    List<ConfigError> errors =
+        errorsOf(VALID + "cpus:\n  load: \"0-\"\n  targets: \"3-1\"\n  backends: \"1,2\"\n");
+    assertThat(errors)
+        .extracting(ConfigError::path)
+        .containsExactlyInAnyOrder("cpus.load", "cpus.targets");
+    assertThat(errors.get(0).message()).contains("'0-'", "taskset syntax");
+    Scenario s = Scenario.load(validFiles(VALID + "cpus: {load: \"0\", targets: 1-3}\n"));
+    assertThat(s.cpus()).isEqualTo(new Cpus("0", "1-3", null));
+    assertThat(Cpus.parse("0,2-4").stream().toArray()).containsExactly(0, 2, 3, 4);
+    JsonNode tree = s.toJsonTree();
+    assertThat(tree.path("cpus").path("targets").asText()).isEqualTo("1-3");
+  }
+
+  @Test
   void rampAndStepPhasesCheckTheirOwnKeys() throws IOException {
     String phases =
         VALID.replace(
