@@ -24,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ForgeRunIT {
   @TempDir Path dir;
 
+  private static String lastCpu() {
+    return Integer.toString(Runtime.getRuntime().availableProcessors() - 1);
+  }
+
   @Test
   void quickstartShapedRunWritesACompleteRunFolder() throws Exception {
     Path jar = QuickstartFiles.root().resolve("harness/target/forge.jar");
@@ -31,13 +35,19 @@ class ForgeRunIT {
     // The shipped quickstart, shortened: same targets and request, fewer seconds.
     String yaml =
         Files.readString(QuickstartFiles.quickstart())
-            .replace("../", QuickstartFiles.root() + "/")
-            .replaceFirst("warmup: [^\\n]+", "warmup: 2s")
-            .replaceFirst("duration: [^\\n]+", "duration: 4s")
-            // This test checks the path end to end, not timing precision (the load engine's own
-            // tests do): tolerate generator lag on a shared CI machine.
-            .replaceFirst("  timeout: [^\\n]+", "  timeout: 5s\n  maxLag: 200ms")
-            .replaceFirst("latency: \\{[^}]+}", "latency: {p99: 5s}");
+                .replace("../", QuickstartFiles.root() + "/")
+                .replaceFirst("warmup: [^\\n]+", "warmup: 2s")
+                .replaceFirst("duration: [^\\n]+", "duration: 4s")
+                // This test checks the path end to end, not timing precision (the load engine's own
+                // tests do): tolerate generator lag on a shared CI machine.
+                .replaceFirst("  timeout: [^\\n]+", "  timeout: 5s\n  maxLag: 200ms")
+                .replaceFirst("latency: \\{[^}]+}", "latency: {p99: 5s}")
+            // targets and backends share the last CPU (taskset), the generator is not pinned
+            + "cpus: {targets: \""
+            + lastCpu()
+            + "\", backends: \""
+            + lastCpu()
+            + "\"}\n";
     Path scenario = dir.resolve("short.yaml");
     Files.writeString(scenario, yaml);
     Path out = dir.resolve("run");
@@ -90,6 +100,9 @@ class ForgeRunIT {
     JsonNode manifest = json.readTree(out.resolve("manifest.json").toFile());
     assertThat(manifest.path("machine").path("cores").asInt()).isPositive();
     assertThat(manifest.path("scenario").asText()).isEqualTo("quickstart");
+    assertThat(manifest.path("cpus").path("targets").asText()).isEqualTo(lastCpu());
+    assertThat(manifest.path("machine").path("cpu_pinning").asText())
+        .isEqualTo("load not pinned, targets " + lastCpu() + ", backends " + lastCpu());
 
     JsonNode summary = json.readTree(out.resolve("summary.json").toFile());
     assertThat(summary.path("schema_version").asInt()).isPositive();

@@ -184,7 +184,19 @@ public final class RunOrchestrator {
       m.put("forge_version", Forge.version());
       m.put("git_commit", MachineInfo.gitCommit());
       m.put("seed", s.seed());
-      m.put("machine", MachineInfo.describe());
+      Map<String, Object> machine = new LinkedHashMap<>(MachineInfo.describe());
+      if (s.cpus() != null && s.cpus().any()) {
+        // shown in every report's machine table
+        machine.put(
+            "cpu_pinning",
+            "load "
+                + orAll(s.cpus().load())
+                + ", targets "
+                + orAll(s.cpus().targets())
+                + ", backends "
+                + orAll(s.cpus().backends()));
+      }
+      m.put("machine", machine);
       m.put("baseline", s.baseline());
       m.put(
           "targets",
