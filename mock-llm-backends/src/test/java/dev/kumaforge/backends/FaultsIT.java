@@ -188,6 +188,46 @@ class FaultsIT {
   }
 
   @Test
+  void slowHeadersTrickleTheHeadInManyPiecesOverTheDuration() throws Exception {
+    fault(openai, "{\"type\":\"slowHeaders\",\"duration\":\"300ms\"}");
+    java.net.URI uri = java.net.URI.create(openai);
+    try (java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      s.setTcpNoDelay(true);
+      String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      s.getOutputStream()
+          .write(
+              ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+                      + "Content-Type: application/json\r\nContent-Length: "
+                      + body.length()
+                      + "\r\n\r\n"
+                      + body)
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      byte[] buf = new byte[8192];
+      int reads = 0;
+      long start = System.nanoTime();
+      long firstByte = -1;
+      while (!head.toString().contains("\r\n\r\n")) {
+        int n = in.read(buf);
+        assertThat(n).as("connection open while the head trickles").isPositive();
+        if (firstByte < 0) {
+          firstByte = System.nanoTime() - start;
+        }
+        head.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+        reads++;
+      }
+      long complete = System.nanoTime() - start;
+      assertThat(head.toString()).startsWith("HTTP/1.1 200 OK");
+      // many separate arrivals, not one stall followed by the whole head
+      assertThat(reads).isGreaterThan(5);
+      assertThat(complete - firstByte).isGreaterThanOrEqualTo(200_000_000L); // lower bound only
+    }
+    Http.send("DELETE", openai + "/admin/faults", null, Map.of());
+    assertThat(chat(false).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void faultsFromYamlAreActiveAtStartUp() {
     String yaml =
         CONFIG.replace(

@@ -13,7 +13,7 @@ import java.util.Set;
  * @param rate probability that a request is affected, 0 .. 1, default 1 (ignored by freeze)
  * @param model only requests for this model are affected, default all models
  * @param duration freeze length, latency spike or stall; required for freeze, latency,
- *     stallBeforeHeaders and stallMidStream
+ *     stallBeforeHeaders, slowHeaders and stallMidStream
  * @param status HTTP status of an injected error (400 .. 599), default 500
  * @param afterTokens tokens sent before a mid-stream fault strikes, default 1
  */
@@ -31,6 +31,7 @@ public record FaultSpec(
           FaultType.FREEZE,
           FaultType.LATENCY,
           FaultType.STALL_BEFORE_HEADERS,
+          FaultType.SLOW_HEADERS,
           FaultType.STALL_MID_STREAM);
 
   /** Applies defaults. */

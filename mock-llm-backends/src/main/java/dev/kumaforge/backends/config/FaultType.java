@@ -19,6 +19,12 @@ public enum FaultType {
   /** Stall before the response headers for {@code duration}. */
   @JsonProperty("stallBeforeHeaders")
   STALL_BEFORE_HEADERS("stallBeforeHeaders"),
+  /**
+   * The response head (status line and headers) trickles out in small pieces over {@code duration};
+   * the body follows at once.
+   */
+  @JsonProperty("slowHeaders")
+  SLOW_HEADERS("slowHeaders"),
   /** Streams only: pause {@code duration} after {@code afterTokens} tokens. */
   @JsonProperty("stallMidStream")
   STALL_MID_STREAM("stallMidStream"),

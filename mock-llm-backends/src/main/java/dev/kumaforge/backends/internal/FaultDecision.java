@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
  *     MALFORMED_CHUNK) or null
  * @param afterTokens tokens sent before the mid-stream fault strikes
  * @param midStallNanos length of a mid-stream stall
+ * @param slowHeadersNanos how long the response head trickles out, or 0
  */
 record FaultDecision(
     boolean reset,
@@ -22,9 +23,10 @@ record FaultDecision(
     long delayNanos,
     FaultType midStream,
     int afterTokens,
-    long midStallNanos) {
+    long midStallNanos,
+    long slowHeadersNanos) {
 
-  static final FaultDecision NONE = new FaultDecision(false, 0, 0, null, 0, 0);
+  static final FaultDecision NONE = new FaultDecision(false, 0, 0, null, 0, 0, 0);
 
   /** Draws the faults of request {@code requestNumber} of {@code model}. */
   static FaultDecision decide(List<FaultSpec> faults, String model, long seed, long requestNumber) {
@@ -39,6 +41,7 @@ record FaultDecision(
     FaultType mid = null;
     int after = 0;
     long midStall = 0;
+    long slowHeaders = 0;
     for (FaultSpec f : faults) {
       double draw = random.nextDouble();
       if (f.type() == FaultType.FREEZE
@@ -53,6 +56,9 @@ record FaultDecision(
         case ERROR:
           error = error == 0 ? f.status() : error;
           break;
+        case SLOW_HEADERS:
+          slowHeaders = Math.max(slowHeaders, f.duration().toNanos());
+          break;
         case LATENCY:
         case STALL_BEFORE_HEADERS:
           delay += f.duration().toNanos();
@@ -66,6 +72,6 @@ record FaultDecision(
           break;
       }
     }
-    return new FaultDecision(reset, error, delay, mid, after, midStall);
+    return new FaultDecision(reset, error, delay, mid, after, midStall, slowHeaders);
   }
 }

@@ -52,7 +52,7 @@ public final class Servers {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new HttpServerCodec())
+                        .addLast(HeadDribbler.CODEC, new HttpServerCodec())
                         .addLast(new ProviderAggregator(maxBody, provider.config().style()))
                         .addLast(new ProviderHandler(provider));
                   }

@@ -65,6 +65,9 @@ abstract class TokenStream {
 
   /** Starts the answer: streamed when {@code streaming}, else one body after the generation. */
   final void start(boolean streaming) {
+    if (faults.slowHeadersNanos() > 0) {
+      HeadDribbler.arm(ex.ctx(), faults.slowHeadersNanos());
+    }
     if (faults.reset()) {
       recordError(0);
       ex.atOffset(faults.delayNanos(), ex::reset);
