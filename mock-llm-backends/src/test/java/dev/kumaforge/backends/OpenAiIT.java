@@ -200,10 +200,10 @@ class OpenAiIT {
     assertThat(res.body())
         .contains("# TYPE forge_backend_requests_total counter")
         .contains(
-            "forge_backend_requests_total{provider=\"openai\",api_key=\"key-\\\"q\",model=\"gpt-4o-mini\"} 1")
+            "forge_backend_requests_total{api_key=\"key-\\\"q\",model=\"gpt-4o-mini\",provider=\"openai\"} 1")
         .contains(
-            "forge_backend_completion_tokens_total{provider=\"openai\",api_key=\"key-\\\"q\",model=\"gpt-4o-mini\"} 7")
-        .contains("forge_backend_active_sequences{provider=\"openai\",model=\"gpt-4o-mini\"} 0");
+            "forge_backend_completion_tokens_total{api_key=\"key-\\\"q\",model=\"gpt-4o-mini\",provider=\"openai\"} 7")
+        .contains("forge_backend_active_sequences{model=\"gpt-4o-mini\",provider=\"openai\"} 0");
   }
 
   @Test

@@ -66,82 +66,10 @@ final class AdminApi {
 
   /** {@code GET /metrics}: the ledger and slots in the Prometheus text format. */
   static void metrics(Exchange ex) {
-    ProviderRuntime p = ex.provider();
-    String provider = "provider=\"" + escape(p.config().name()) + "\"";
-    StringBuilder sb = new StringBuilder(1024);
-    java.util.List<Ledger.Row> rows = p.ledger().snapshot();
-    String[][] counters = {
-      {"forge_backend_requests_total", "Requests answered, per API key and model."},
-      {"forge_backend_errors_total", "Requests answered with an error or cut short."},
-      {"forge_backend_prompt_tokens_total", "Prompt tokens billed."},
-      {"forge_backend_completion_tokens_total", "Completion tokens the clients received."},
-      {"forge_backend_cost_usd_total", "Cost in US dollars at the configured prices."}
-    };
-    for (int c = 0; c < counters.length; c++) {
-      String name = counters[c][0];
-      sb.append("# HELP ").append(name).append(' ').append(counters[c][1]).append('\n');
-      sb.append("# TYPE ").append(name).append(" counter\n");
-      for (Ledger.Row r : rows) {
-        double value;
-        switch (c) {
-          case 0:
-            value = r.requests();
-            break;
-          case 1:
-            value = r.errors();
-            break;
-          case 2:
-            value = r.promptTokens();
-            break;
-          case 3:
-            value = r.completionTokens();
-            break;
-          default:
-            value =
-                p.config()
-                    .model(r.model())
-                    .map(m -> m.price().cost(r.promptTokens(), r.completionTokens()))
-                    .orElse(0.0);
-            break;
-        }
-        sb.append(name)
-            .append('{')
-            .append(provider)
-            .append(",api_key=\"")
-            .append(escape(r.apiKey()))
-            .append("\",model=\"")
-            .append(escape(r.model()))
-            .append("\"} ")
-            .append(c == 4 ? Double.toString(value) : Long.toString((long) value))
-            .append('\n');
-      }
-    }
-    String[][] gauges = {
-      {"forge_backend_active_sequences", "Sequences being generated (slots in use)."},
-      {"forge_backend_waiting_requests", "Requests waiting for a slot."}
-    };
-    for (int gi = 0; gi < gauges.length; gi++) {
-      sb.append("# HELP ").append(gauges[gi][0]).append(' ').append(gauges[gi][1]).append('\n');
-      sb.append("# TYPE ").append(gauges[gi][0]).append(" gauge\n");
-      for (ModelRuntime m : p.models()) {
-        sb.append(gauges[gi][0])
-            .append('{')
-            .append(provider)
-            .append(",model=\"")
-            .append(escape(m.config().name()))
-            .append("\"} ")
-            .append(gi == 0 ? m.slots().active() : m.slots().waiting())
-            .append('\n');
-      }
-    }
     ex.respond(
         HttpResponseStatus.OK,
-        "text/plain; version=0.0.4; charset=utf-8",
-        Exchange.utf8(sb.toString()));
-  }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        ProviderMetrics.CONTENT_TYPE,
+        Exchange.utf8(ex.provider().metrics().scrape()));
   }
 
   static void error(Exchange ex, HttpResponseStatus status, String message) {

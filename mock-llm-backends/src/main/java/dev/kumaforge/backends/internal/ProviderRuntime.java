@@ -21,6 +21,7 @@ public final class ProviderRuntime {
   private final AtomicReference<List<FaultSpec>> faults = new AtomicReference<>(List.of());
   private volatile long freezeUntilNanos = System.nanoTime();
   private volatile long readyAtNanos;
+  private final ProviderMetrics metrics;
 
   /** Builds the runtime of {@code config}; {@code seed} seeds every draw. */
   public ProviderRuntime(ProviderConfig config, long seed) {
@@ -33,6 +34,12 @@ public final class ProviderRuntime {
     }
     setFaults(config.faults());
     this.readyAtNanos = System.nanoTime() + config.notReadyFor().toNanos();
+    this.metrics = new ProviderMetrics(this);
+  }
+
+  /** The provider's Prometheus metrics. */
+  ProviderMetrics metrics() {
+    return metrics;
   }
 
   /** Whether the not-ready start-up period is over. */
