@@ -8,6 +8,15 @@ import dev.kumaforge.chaos.proxy.toxics.ToxicType;
 import dev.kumaforge.common.config.Validator;
 import dev.kumaforge.common.time.NanoClock;
 import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The proxies and their toxics, with Toxiproxy's semantics: the Java API behind the HTTP control
@@ -329,142 +341,137 @@ public final class ProxyRegistry implements AutoCloseable {
     }
   }
 
-  /** The counters of every proxy and toxic in the Prometheus text format 0.0.4. */
-  public synchronized String metricsText() {
-    StringBuilder sb = new StringBuilder(2048);
-    header(sb, "chaos_proxy_connections_total", "counter", "Client connections accepted.");
-    proxies
-        .values()
-        .forEach(
-            p ->
-                line(
-                    sb,
-                    "chaos_proxy_connections_total",
-                    p,
-                    "",
-                    p.metrics().connectionsTotal.sum()));
-    header(sb, "chaos_proxy_connections_active", "gauge", "Client connections open.");
-    proxies
-        .values()
-        .forEach(
-            p ->
-                line(
-                    sb,
-                    "chaos_proxy_connections_active",
-                    p,
-                    "",
-                    p.metrics().connectionsActive.get()));
-    header(
-        sb,
-        "chaos_proxy_upstream_failures_total",
-        "counter",
-        "Client connections closed because the upstream could not be reached.");
-    proxies
-        .values()
-        .forEach(
-            p ->
-                line(
-                    sb,
-                    "chaos_proxy_upstream_failures_total",
-                    p,
-                    "",
-                    p.metrics().upstreamFailures.sum()));
-    header(sb, "chaos_proxy_enabled", "gauge", "1 when the proxy listens, 0 when it is down.");
-    proxies.values().forEach(p -> line(sb, "chaos_proxy_enabled", p, "", p.enabled() ? 1 : 0));
-    header(
-        sb,
-        "chaos_proxy_received_bytes_total",
-        "counter",
-        "Bytes read, by direction (upstream = from the client).");
-    for (FaultProxy p : proxies.values()) {
-      for (StreamDirection d : StreamDirection.values()) {
-        line(
-            sb,
-            "chaos_proxy_received_bytes_total",
-            p,
-            ",direction=\"" + d.wireName() + "\"",
-            p.metrics().received[d.ordinal()].sum());
-      }
+  /**
+   * The counters of every proxy and toxic in the Prometheus text format, written by client_java
+   * from one snapshot taken under the registry's lock.
+   */
+  public String metricsText() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      PrometheusTextFormatWriter.create().write(out, metricsSnapshot());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    header(
-        sb,
-        "chaos_proxy_sent_bytes_total",
-        "counter",
-        "Bytes written, by direction (upstream = to the upstream server).");
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Content type of {@link #metricsText()}. */
+  public static String metricsContentType() {
+    return PrometheusTextFormatWriter.create().getContentType();
+  }
+
+  private synchronized MetricSnapshots metricsSnapshot() {
+    MetricSnapshots.Builder all = MetricSnapshots.builder();
+    all.metricSnapshot(
+        counter(
+            "chaos_proxy_connections",
+            "Client connections accepted.",
+            p -> List.of(point(p, p.metrics().connectionsTotal.sum()))));
+    all.metricSnapshot(
+        gauge(
+            "chaos_proxy_connections_active",
+            "Client connections open.",
+            p -> p.metrics().connectionsActive.get()));
+    all.metricSnapshot(
+        counter(
+            "chaos_proxy_upstream_failures",
+            "Client connections closed because the upstream could not be reached.",
+            p -> List.of(point(p, p.metrics().upstreamFailures.sum()))));
+    all.metricSnapshot(
+        gauge(
+            "chaos_proxy_enabled",
+            "1 when the proxy listens, 0 when it is down.",
+            p -> p.enabled() ? 1 : 0));
+    all.metricSnapshot(
+        counter(
+            "chaos_proxy_received_bytes",
+            "Bytes read, by direction (upstream = from the client).",
+            p -> directions(p, p.metrics().received)));
+    all.metricSnapshot(
+        counter(
+            "chaos_proxy_sent_bytes",
+            "Bytes written, by direction (upstream = to the upstream server).",
+            p -> directions(p, p.metrics().sent)));
+    all.metricSnapshot(
+        counter(
+            "chaos_toxic_connections",
+            "Links a toxic was active on (after the toxicity draw).",
+            p -> toxics(p, m -> m.connections.sum())));
+    all.metricSnapshot(
+        counter(
+            "chaos_toxic_skipped_connections",
+            "Links a toxic skipped (toxicity draw missed).",
+            p -> toxics(p, m -> m.skipped.sum())));
+    all.metricSnapshot(
+        counter(
+            "chaos_toxic_bytes",
+            "Bytes that entered a toxic on links where it was active.",
+            p -> toxics(p, m -> m.bytes.sum())));
+    return all.build();
+  }
+
+  private CounterSnapshot counter(
+      String metric,
+      String help,
+      Function<FaultProxy, List<CounterSnapshot.CounterDataPointSnapshot>> points) {
+    CounterSnapshot.Builder b = CounterSnapshot.builder().name(metric).help(help);
     for (FaultProxy p : proxies.values()) {
-      for (StreamDirection d : StreamDirection.values()) {
-        line(
-            sb,
-            "chaos_proxy_sent_bytes_total",
-            p,
-            ",direction=\"" + d.wireName() + "\"",
-            p.metrics().sent[d.ordinal()].sum());
-      }
+      points.apply(p).forEach(b::dataPoint);
     }
-    header(
-        sb,
-        "chaos_toxic_connections_total",
-        "counter",
-        "Links a toxic was active on (after the toxicity draw).");
-    toxicLines(sb, "chaos_toxic_connections_total", 0);
-    header(
-        sb,
-        "chaos_toxic_skipped_connections_total",
-        "counter",
-        "Links a toxic skipped (toxicity draw missed).");
-    toxicLines(sb, "chaos_toxic_skipped_connections_total", 1);
-    header(
-        sb,
-        "chaos_toxic_bytes_total",
-        "counter",
-        "Bytes that entered a toxic on links where it was active.");
-    toxicLines(sb, "chaos_toxic_bytes_total", 2);
-    return sb.toString();
+    return b.build();
   }
 
-  private void toxicLines(StringBuilder sb, String metric, int which) {
+  private GaugeSnapshot gauge(String metric, String help, ToDoubleFunction<FaultProxy> value) {
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(metric).help(help);
     for (FaultProxy p : proxies.values()) {
-      for (Map.Entry<String, ProxyMetrics.ToxicMetrics> e :
-          new TreeMap<>(p.metrics().toxics()).entrySet()) {
-        ProxyMetrics.ToxicMetrics m = e.getValue();
-        long v =
-            switch (which) {
-              case 0 -> m.connections.sum();
-              case 1 -> m.skipped.sum();
-              default -> m.bytes.sum();
-            };
-        String labels =
-            ",toxic=\""
-                + escape(e.getKey())
-                + "\",type=\""
-                + escape(m.type())
-                + "\",stream=\""
-                + m.stream().wireName()
-                + "\"";
-        line(sb, metric, p, labels, v);
-      }
+      b.dataPoint(
+          GaugeSnapshot.GaugeDataPointSnapshot.builder()
+              .value(value.applyAsDouble(p))
+              .labels(Labels.of("proxy", p.name()))
+              .build());
     }
+    return b.build();
   }
 
-  private static void header(StringBuilder sb, String metric, String type, String help) {
-    sb.append("# HELP ").append(metric).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(metric).append(' ').append(type).append('\n');
+  private static CounterSnapshot.CounterDataPointSnapshot point(
+      FaultProxy p, double value, String... labels) {
+    String[] all = new String[labels.length + 2];
+    all[0] = "proxy";
+    all[1] = p.name();
+    System.arraycopy(labels, 0, all, 2, labels.length);
+    return CounterSnapshot.CounterDataPointSnapshot.builder()
+        .value(value)
+        .labels(Labels.of(all))
+        .build();
   }
 
-  private static void line(
-      StringBuilder sb, String metric, FaultProxy p, String labels, long value) {
-    sb.append(metric)
-        .append("{proxy=\"")
-        .append(escape(p.name()))
-        .append('"')
-        .append(labels)
-        .append("} ")
-        .append(value)
-        .append('\n');
+  private static List<CounterSnapshot.CounterDataPointSnapshot> directions(
+      FaultProxy p, java.util.concurrent.atomic.LongAdder[] byDirection) {
+    List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>();
+    for (StreamDirection d : StreamDirection.values()) {
+      points.add(point(p, byDirection[d.ordinal()].sum(), "direction", d.wireName()));
+    }
+    return points;
   }
 
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  private static List<CounterSnapshot.CounterDataPointSnapshot> toxics(
+      FaultProxy p, ToLongFunction<ProxyMetrics.ToxicMetrics> value) {
+    List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>();
+    for (Map.Entry<String, ProxyMetrics.ToxicMetrics> e :
+        new TreeMap<>(p.metrics().toxics()).entrySet()) {
+      ProxyMetrics.ToxicMetrics m = e.getValue();
+      points.add(
+          point(
+              p,
+              value.applyAsLong(m),
+              "toxic",
+              e.getKey(),
+              "type",
+              m.type(),
+              "stream",
+              m.stream().wireName()));
+    }
+    return points;
   }
 
   /** Stops every proxy and frees the event loop threads. */

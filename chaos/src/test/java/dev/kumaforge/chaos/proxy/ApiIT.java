@@ -119,12 +119,15 @@ class ApiIT {
     assertThat(disabled.json().get("enabled").asBoolean()).isFalse();
     assertThat(call("POST", "/reset", null).status()).isEqualTo(204);
     assertThat(call("GET", "/proxies/api1", null).json().get("enabled").asBoolean()).isTrue();
+    Res metrics = call("GET", "/metrics", null);
+    assertThat(metrics.body())
+        .contains("# TYPE chaos_proxy_connections_total counter")
+        .contains("chaos_proxy_enabled{proxy=\"api1\"} 1");
     assertThat(call("DELETE", "/proxies/api1", null).status()).isEqualTo(204);
     assertError(call("GET", "/proxies/api1", null), 404, "proxy not found");
+    assertThat(call("GET", "/metrics", null).body()).doesNotContain("api1");
 
     assertThat(call("GET", "/version", null).json().get("version").asText()).startsWith("2.");
-    Res metrics = call("GET", "/metrics", null);
-    assertThat(metrics.body()).contains("# TYPE chaos_proxy_connections_total counter");
   }
 
   @Test

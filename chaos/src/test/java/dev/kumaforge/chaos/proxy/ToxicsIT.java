@@ -93,7 +93,7 @@ class ToxicsIT {
               () ->
                   metric(
                           r.metricsText(),
-                          "chaos_toxic_bytes_total{proxy=\"echo\",toxic=\"latency_downstream\"")
+                          "chaos_toxic_bytes_total{proxy=\"echo\",stream=\"downstream\",toxic=\"latency_downstream\"")
                       >= 8);
       r.removeToxic("echo", "latency_downstream");
       assertThat(readN(s.getInputStream(), 4)).asString().isEqualTo("held");
@@ -219,11 +219,13 @@ class ToxicsIT {
     }
     String metrics = r.metricsText();
     long hit =
-        metric(metrics, "chaos_toxic_connections_total{proxy=\"echo\",toxic=\"noop_upstream\"");
+        metric(
+            metrics,
+            "chaos_toxic_connections_total{proxy=\"echo\",stream=\"upstream\",toxic=\"noop_upstream\"");
     long miss =
         metric(
             metrics,
-            "chaos_toxic_skipped_connections_total{proxy=\"echo\",toxic=\"noop_upstream\"");
+            "chaos_toxic_skipped_connections_total{proxy=\"echo\",stream=\"upstream\",toxic=\"noop_upstream\"");
     assertThat(hit + miss).isEqualTo(30);
     assertThat(hit).isBetween(3L, 27L);
   }
@@ -231,7 +233,7 @@ class ToxicsIT {
   static long metric(String text, String prefix) {
     return text.lines()
         .filter(l -> l.startsWith(prefix))
-        .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no metric " + prefix + " in\n" + text));
   }
@@ -261,7 +263,7 @@ class ToxicsIT {
     await()
         .until(() -> metric(r.metricsText(), "chaos_proxy_connections_active{proxy=\"echo\"") == 0);
     assertThat(
-            metric(metrics, "chaos_proxy_sent_bytes_total{proxy=\"echo\",direction=\"downstream\""))
+            metric(metrics, "chaos_proxy_sent_bytes_total{direction=\"downstream\",proxy=\"echo\""))
         .isEqualTo(2);
   }
 }

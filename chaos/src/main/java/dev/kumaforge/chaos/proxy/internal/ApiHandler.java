@@ -104,7 +104,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
     if (path.equals("/metrics")) {
       return get
-          ? new Reply(200, "text/plain; version=0.0.4; charset=utf-8", registry.metricsText())
+          ? new Reply(200, ProxyRegistry.metricsContentType(), registry.metricsText())
           : notAllowed(m, path);
     }
     if (path.equals("/reset")) {
