@@ -38,6 +38,48 @@ class LlmTimingsTest {
   }
 
   @Test
+  void ttftAndTpotObjectivesAreCheckedAndNeedSamples() throws IOException {
+    Path run =
+        SyntheticRun.write(
+            tmp.resolve("slo"), "slo", 1, (t, trial, i) -> 4000 + 4 * (i % 100), true);
+    Path manifest = run.resolve("manifest.json");
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace(
+                "\"slos\":{\"latency_us\":{\"p99\":100000}}",
+                "\"slos\":{\"latency_us\":{\"p99\":100000},\"ttft_us\":{\"p99\":1000},"
+                    + "\"tpot_us\":{\"p50\":30}}"));
+    Summary s = RunReport.generate(run);
+    assertThat(s.slos())
+        .filteredOn(r -> r.target().equals("reference"))
+        .extracting(r -> r.metric() + "=" + r.passed())
+        .containsExactly("latency_us.p99=true", "ttft_us.p99=false", "tpot_us.p50=true");
+    assertThat(s.slos())
+        .filteredOn(r -> r.metric().equals("ttft_us.p99"))
+        .allSatisfy(r -> assertThat(r.actual()).isEqualTo(1098.0));
+    assertThat(s.verdict()).isEqualTo("fail");
+    assertThat(Files.readString(run.resolve("junit.xml")))
+        .contains("SLO ttft p99 &lt;= 1ms", "actual 1.098ms exceeds threshold 1ms");
+
+    Path plain = SyntheticRun.write(tmp.resolve("plain-slo"), "plain", 1, (t, trial, i) -> 1000);
+    Path pm = plain.resolve("manifest.json");
+    Files.writeString(
+        pm,
+        Files.readString(pm)
+            .replace(
+                "\"slos\":{\"latency_us\":{\"p99\":100000}}",
+                "\"slos\":{\"ttft_us\":{\"p99\":1000}}"));
+    Summary noStreams = RunReport.generate(plain);
+    assertThat(noStreams.slos())
+        .allSatisfy(
+            r -> {
+              assertThat(r.passed()).isFalse();
+              assertThat(r.name()).endsWith("(no samples)");
+            });
+  }
+
+  @Test
   void absentWithoutTheTags() throws IOException {
     Path run = SyntheticRun.write(tmp.resolve("plain"), "plain", 1, (t, trial, i) -> 1000);
     Summary s = RunReport.summarize(List.of(run));

@@ -183,11 +183,21 @@ final class Loads {
     return m;
   }
 
+  private static Map<String, Long> micros(Map<String, java.time.Duration> bounds) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    bounds.forEach((k, v) -> m.put(k, v.toNanos() / 1000));
+    return m;
+  }
+
   static Map<String, Object> slosSummary(Scenario s) {
     Map<String, Object> m = new LinkedHashMap<>();
-    Map<String, Long> latency = new LinkedHashMap<>();
-    s.slos().latency().forEach((k, v) -> latency.put(k, v.toNanos() / 1000));
-    m.put("latency_us", latency);
+    m.put("latency_us", micros(s.slos().latency()));
+    if (!s.slos().ttft().isEmpty()) {
+      m.put("ttft_us", micros(s.slos().ttft()));
+    }
+    if (!s.slos().tpot().isEmpty()) {
+      m.put("tpot_us", micros(s.slos().tpot()));
+    }
     m.put("max_error_rate", s.slos().errorRate() == null ? null : s.slos().errorRate().value());
     return m;
   }

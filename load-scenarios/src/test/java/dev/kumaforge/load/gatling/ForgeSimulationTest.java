@@ -40,7 +40,8 @@ class ForgeSimulationTest {
     Map<String, Duration> latency = new LinkedHashMap<>();
     latency.put("p99", Duration.ofMillis(250));
     latency.put("max", Duration.ofSeconds(1));
-    assertThat(ForgeSimulation.assertions(new Slos(latency, Fraction.parse("0.1%")))).hasSize(3);
+    assertThat(ForgeSimulation.assertions(new Slos(latency, null, null, Fraction.parse("0.1%"))))
+        .hasSize(3);
     assertThat(ForgeSimulation.assertions(Slos.none())).isEmpty();
   }
 }

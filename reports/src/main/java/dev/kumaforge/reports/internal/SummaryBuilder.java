@@ -443,45 +443,18 @@ public final class SummaryBuilder {
   private static List<SloResult> slos(Manifest m, List<TargetSummary> targets) {
     JsonNode slos = m.slos();
     List<SloResult> out = new ArrayList<>();
-    JsonNode latency = slos.path("latency_us");
-    Map<String, Long> latencyLimits = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : latency.properties()) {
-      if (!LATENCY_SLO_KEYS.contains(e.getKey())) {
-        throw new ReportException(
-            m.file()
-                + ": unknown percentile slos.latency_us."
-                + e.getKey()
-                + " (expected one of "
-                + LATENCY_SLO_KEYS
-                + ")");
-      }
-      if (!e.getValue().canConvertToLong() || e.getValue().asLong() <= 0) {
-        throw new ReportException(
-            m.file()
-                + ": slos.latency_us."
-                + e.getKey()
-                + " must be a positive whole number of microseconds, was "
-                + e.getValue());
-      }
-      latencyLimits.put(e.getKey(), e.getValue().asLong());
-    }
+    Map<String, Long> latencyLimits = limits(m, slos, "latency_us");
+    Map<String, Long> ttftLimits = limits(m, slos, "ttft_us");
+    Map<String, Long> tpotLimits = limits(m, slos, "tpot_us");
     JsonNode maxErrorRate = slos.get("max_error_rate");
     if (maxErrorRate != null && !maxErrorRate.isNull() && !maxErrorRate.isNumber()) {
       throw new ReportException(
           m.file() + ": slos.max_error_rate must be a number, was " + maxErrorRate);
     }
     for (TargetSummary t : targets) {
-      for (Map.Entry<String, Long> e : latencyLimits.entrySet()) {
-        long actual = t.latencyUs().get(e.getKey());
-        out.add(
-            new SloResult(
-                t.name(),
-                "latency " + e.getKey() + " <= " + Units.micros(e.getValue()),
-                "latency_us." + e.getKey(),
-                e.getValue(),
-                actual,
-                actual <= e.getValue()));
-      }
+      percentileSlos(out, t, "latency", "latency_us", latencyLimits, t.latencyUs());
+      percentileSlos(out, t, "ttft", "ttft_us", ttftLimits, t.ttftUs());
+      percentileSlos(out, t, "tpot", "tpot_us", tpotLimits, t.tpotUs());
       if (maxErrorRate != null && maxErrorRate.isNumber()) {
         double limit = maxErrorRate.asDouble();
         out.add(
@@ -497,10 +470,68 @@ public final class SummaryBuilder {
     return List.copyOf(out);
   }
 
+  /**
+   * One result per limit; a target without samples of {@code what} (no streams for ttft) fails the
+   * objective, since it cannot show it holds.
+   */
+  private static void percentileSlos(
+      List<SloResult> out,
+      TargetSummary t,
+      String what,
+      String field,
+      Map<String, Long> limits,
+      LatencyPercentiles measured) {
+    for (Map.Entry<String, Long> e : limits.entrySet()) {
+      boolean sampled = measured != null && measured.count() > 0;
+      long actual = sampled ? measured.get(e.getKey()) : 0;
+      out.add(
+          new SloResult(
+              t.name(),
+              what
+                  + " "
+                  + e.getKey()
+                  + " <= "
+                  + Units.micros(e.getValue())
+                  + (sampled ? "" : " (no samples)"),
+              field + "." + e.getKey(),
+              e.getValue(),
+              actual,
+              sampled && actual <= e.getValue()));
+    }
+  }
+
+  /** The manifest's {@code slos.<field>} percentile limits in µs, checked. */
+  private static Map<String, Long> limits(Manifest m, JsonNode slos, String field) {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : slos.path(field).properties()) {
+      if (!LATENCY_SLO_KEYS.contains(e.getKey())) {
+        throw new ReportException(
+            m.file()
+                + ": unknown percentile slos."
+                + field
+                + "."
+                + e.getKey()
+                + " (expected one of "
+                + LATENCY_SLO_KEYS
+                + ")");
+      }
+      if (!e.getValue().canConvertToLong() || e.getValue().asLong() <= 0) {
+        throw new ReportException(
+            m.file()
+                + ": slos."
+                + field
+                + "."
+                + e.getKey()
+                + " must be a positive whole number of microseconds, was "
+                + e.getValue());
+      }
+      limits.put(e.getKey(), e.getValue().asLong());
+    }
+    return limits;
+  }
+
   private static String actual(SloResult s) {
-    return s.metric().startsWith("latency_us")
-        ? Units.micros(s.actual())
-        : Units.percent(s.actual());
+    return s.metric().contains("_us.") ? Units.micros(s.actual()) : Units.percent(s.actual());
   }
 
   private static double ratio(long part, long whole) {

@@ -93,7 +93,7 @@ public final class JunitReport {
 
   /** A formatted SLO value in the unit of its metric. */
   static String format(SloResult s, double v) {
-    return s.metric().startsWith("latency_us") ? Units.micros(v) : Units.percent(v);
+    return s.metric().contains("_us.") ? Units.micros(v) : Units.percent(v);
   }
 
   private static String testCase(String cls, String name) {

@@ -395,7 +395,7 @@ public final class Tables {
   }
 
   private static String format(SloResult r, double v) {
-    return r.metric().startsWith("latency_us") ? Units.micros(v) : Units.percent(v);
+    return r.metric().contains("_us.") ? Units.micros(v) : Units.percent(v);
   }
 
   private static String errors(long errors, double rate) {
