@@ -28,6 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 class GatlingRunIT {
   @TempDir Path dir;
 
+  /** Prompt tokens per request of {@code model} over every API key in the mock's ledger. */
+  private static double averagePrompt(JsonNode stats, String model) {
+    long requests = 0;
+    long prompt = 0;
+    for (JsonNode e : stats.path("entries")) {
+      if (model.equals(e.path("model").asText())) {
+        requests += e.path("requests").asLong();
+        prompt += e.path("prompt_tokens").asLong();
+      }
+    }
+    assertThat(requests).as("requests of " + model + " in " + stats).isPositive();
+    return (double) prompt / requests;
+  }
+
   @Test
   void gatlingScenarioRunsThroughForgeRun() throws Exception {
     Path jar = QuickstartFiles.root().resolve("harness/target/forge.jar");
@@ -71,9 +85,10 @@ class GatlingRunIT {
                 method: POST
                 path: /v1/chat/completions
                 headers: {content-type: application/json}
-                body: '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
+                body: '{"model":"session-model","stream":true,"messages":[{"role":"user","content":"Hi"}]}'
                 turns: 2
                 thinkTime: 100ms
+                followUps: [Tell me more about that greeting, please.]
           slos:
             latency: {p99: 5s}
             errorRate: 1%%
@@ -120,9 +135,10 @@ class GatlingRunIT {
       // microseconds, not Gatling's whole milliseconds: a 2 ms+ answer is recorded as >= 2000
       assertThat(latency.getMinValue()).isGreaterThanOrEqualTo(2000);
       assertThat(totals.get(HlogTags.ERROR).getTotalCount()).isZero();
-      // the streamed requests (about a quarter) are timed event by event through Gatling's SSE
+      // the streamed requests (the stream quarter and both turns of the session quarter) are
+      // timed event by event through Gatling's SSE
       long streams = totals.get(HlogTags.TTFT).getTotalCount();
-      assertThat(streams).isBetween(8L, 25L);
+      assertThat(streams).isBetween(25L, 70L);
       assertThat(totals.get(HlogTags.TTFT).getMinValue()).isGreaterThanOrEqualTo(2000);
       // 5 tokens: 4 gaps per stream (the first chunk carries only the role)
       assertThat(totals.get(HlogTags.ITL).getTotalCount()).isGreaterThanOrEqualTo(3 * streams);
@@ -136,6 +152,22 @@ class GatlingRunIT {
       String gatlingLog = Files.readString(trial.resolve("gatling/gatling.log"));
       assertThat(gatlingLog).contains("measured: 99th percentile").doesNotContain(": false");
       assertThat(out.resolve("summary.json")).exists();
+
+      // Each session's second turn carried the first answer and the follow-up: its prompts are
+      // longer on average than the single "Hi" of the plain chats (same message otherwise).
+      JsonNode stats =
+          new ObjectMapper()
+              .readTree(
+                  java.net.http.HttpClient.newHttpClient()
+                      .send(
+                          java.net.http.HttpRequest.newBuilder(
+                                  java.net.URI.create(url + "/admin/stats"))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.ofString())
+                      .body());
+      double chatPrompt = averagePrompt(stats, "gpt-4o-mini");
+      double sessionPrompt = averagePrompt(stats, "session-model");
+      assertThat(sessionPrompt).isGreaterThan(1.5 * chatPrompt);
     }
   }
 }

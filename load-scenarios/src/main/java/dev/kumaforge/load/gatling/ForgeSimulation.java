@@ -13,6 +13,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.sse;
 
 import dev.kumaforge.common.config.YamlConfig;
+import dev.kumaforge.load.gatling.internal.Conversation;
 import dev.kumaforge.load.gatling.internal.GatlingRecorder;
 import dev.kumaforge.load.gatling.internal.GatlingRecorder.Exchange;
 import dev.kumaforge.load.gatling.internal.ZipfPicker;
@@ -63,6 +64,8 @@ public final class ForgeSimulation extends Simulation {
   private static final String EXCHANGE = "forge.exchange";
   private static final String NEXT_INTENDED = "forge.nextIntended";
   private static final String TENANT = "forge.tenant";
+  private static final String CONVERSATION = "forge.conversation";
+  private static final String LAST_BODY = "forge.lastBody";
   private static final String SSE_NAME = "forge.sse";
   private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
 
@@ -144,6 +147,12 @@ public final class ForgeSimulation extends Simulation {
         exec(
             s -> {
               Session out = s.set(NEXT_INTENDED, recorder.userStarted());
+              if (r.session()) {
+                out =
+                    out.set(
+                        CONVERSATION,
+                        Conversation.start(r.body(), r.followUps(), r.sessionHeader() != null));
+              }
               return tenants == null
                   ? out
                   : out.set(TENANT, tenantSpec.headerValue(tenants.next()));
@@ -162,6 +171,10 @@ public final class ForgeSimulation extends Simulation {
     return start.exec(turn).repeat(r.turns() - 1).on(thinkThenTurn);
   }
 
+  private static Conversation conversation(Session s) {
+    return s.get(CONVERSATION);
+  }
+
   /** One timed request: begin, Gatling's HTTP exchange (or SSE stream), then record. */
   private ChainBuilder request(RequestSpec r, Tenants tenantSpec) {
     String name = r.name() == null ? "request" : r.name();
@@ -178,7 +191,12 @@ public final class ForgeSimulation extends Simulation {
                   recorder.responded(x, response.status().code());
                   return response;
                 });
-    if (r.body() != null) {
+    if (r.session()) {
+      req = req.body(StringBody(s -> conversation(s).body())).check(bodyString().saveAs(LAST_BODY));
+      if (r.sessionHeader() != null) {
+        req = req.header(r.sessionHeader(), s -> "forge-" + s.userId());
+      }
+    } else if (r.body() != null) {
       String body = r.body();
       req = req.body(StringBody(s -> body));
     }
@@ -191,6 +209,13 @@ public final class ForgeSimulation extends Simulation {
             .exec(
                 s -> {
                   recorder.finished(s.get(EXCHANGE));
+                  if (r.session()) {
+                    conversation(s)
+                        .answered(
+                            Conversation.answerOf(
+                                s.contains(LAST_BODY) ? s.getString(LAST_BODY) : null));
+                    return s.remove(LAST_BODY);
+                  }
                   return s;
                 });
     return doIfOrElse(s -> recorder.measured(s.getLong(NEXT_INTENDED)))
@@ -205,19 +230,34 @@ public final class ForgeSimulation extends Simulation {
    */
   private ChainBuilder stream(RequestSpec r, String name, Tenants tenantSpec) {
     SseConnectActionBuilder connect = sse(name, SSE_NAME).post(r.path()).headers(r.headers());
-    String body = r.body();
-    connect = connect.body(StringBody(s -> body));
+    if (r.session()) {
+      connect = connect.body(StringBody(s -> conversation(s).body()));
+      if (r.sessionHeader() != null) {
+        connect = connect.header(r.sessionHeader(), s -> "forge-" + s.userId());
+      }
+    } else {
+      String body = r.body();
+      connect = connect.body(StringBody(s -> body));
+    }
     if (tenantSpec != null) {
       connect = connect.header(tenantSpec.header(), s -> s.getString(TENANT));
     }
     Duration timeout = Duration.ofNanos(recorder.timeoutNanos());
+    boolean session = r.session();
     ChainBuilder timed =
-        exec(s -> s.markAsSucceeded().set(EXCHANGE, recorder.begin(s.getLong(NEXT_INTENDED))))
+        exec(s -> {
+              Exchange x = recorder.begin(s.getLong(NEXT_INTENDED));
+              return s.markAsSucceeded().set(EXCHANGE, session ? x.collectContent() : x);
+            })
             .exec(connect.await(timeout).on(wholeStream(name)))
             .exec(sse(name + " close", SSE_NAME).close())
             .exec(
                 s -> {
-                  recorder.finished(s.get(EXCHANGE));
+                  Exchange x = s.get(EXCHANGE);
+                  recorder.finished(x);
+                  if (session) {
+                    conversation(s).answered(x.content());
+                  }
                   return s;
                 });
     return doIfOrElse(s -> recorder.measured(s.getLong(NEXT_INTENDED)))

@@ -4,6 +4,7 @@ import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,11 @@ import java.util.regex.Pattern;
  * @param turns Gatling only: requests per session (a multi-turn conversation), each sent when the
  *     previous answer arrived plus {@code thinkTime} (default 1)
  * @param thinkTime Gatling only: pause between the turns of a session (default 0s)
+ * @param followUps Gatling only: the user messages of turns 2.. (cycled); every answer is appended
+ *     to the conversation before the next one (default one "Please go on.")
+ * @param sessionHeader Gatling only: the gateway keeps the conversation under this header (a
+ *     session id per virtual user) and turns 2.. send only their new user message; default none
+ *     (the client resends the whole conversation every turn)
  */
 public record RequestSpec(
     String name,
@@ -31,8 +37,13 @@ public record RequestSpec(
     Map<String, String> headers,
     String body,
     Integer turns,
-    Duration thinkTime)
+    Duration thinkTime,
+    List<String> followUps,
+    String sessionHeader)
     implements Validatable {
+  /** The follow-up sent when none is configured. */
+  public static final String DEFAULT_FOLLOW_UP = "Please go on.";
+
   private static final Pattern TOKEN = Pattern.compile("^[A-Z]+$");
   private static final Pattern HEADER = Pattern.compile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$");
 
@@ -42,6 +53,7 @@ public record RequestSpec(
     path = path == null ? "/" : path;
     turns = turns == null ? 1 : turns;
     thinkTime = thinkTime == null ? Duration.ZERO : thinkTime;
+    followUps = followUps == null ? List.of(DEFAULT_FOLLOW_UP) : List.copyOf(followUps);
     headers =
         headers == null
             ? Map.of()
@@ -56,7 +68,7 @@ public record RequestSpec(
       String path,
       Map<String, String> headers,
       String body) {
-    this(name, weight, method, path, headers, body, null, null);
+    this(name, weight, method, path, headers, body, null, null, null, null);
   }
 
   /** Whether this request is a multi-turn session ({@code turns > 1}). */
@@ -85,6 +97,25 @@ public record RequestSpec(
   public void validate(Validator v) {
     v.check(turns >= 1 && turns <= 1000, "turns", turns, "1 to 1000");
     v.check(!thinkTime.isNegative(), "thinkTime", thinkTime, ">= 0s");
+    v.check(!followUps.isEmpty(), "followUps", "[]", "at least one user message");
+    for (int i = 0; i < followUps.size(); i++) {
+      String f = followUps.get(i);
+      v.check(f != null && !f.isBlank(), "followUps[" + i + "]", f, "a non-empty message");
+    }
+    if (turns > 1) {
+      v.check(
+          body != null && body.contains("\"messages\""),
+          "body",
+          body == null ? "missing" : "a body without \"messages\"",
+          "a chat request with a \"messages\" array (turns > 1 is a conversation)");
+    }
+    if (sessionHeader != null) {
+      v.check(
+          HEADER.matcher(sessionHeader).matches(),
+          "sessionHeader",
+          sessionHeader,
+          "a valid header name");
+    }
     v.check(Double.isFinite(weight) && weight > 0, "weight", weight, "> 0");
     v.check(
         TOKEN.matcher(method).matches(),

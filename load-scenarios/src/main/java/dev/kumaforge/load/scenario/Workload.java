@@ -230,6 +230,12 @@ public record Workload(
         if (r != null && (r.turns() != 1 || !r.thinkTime().isZero())) {
           rv.error("turns", "multi-turn sessions (turns, thinkTime) only with engine: gatling");
         }
+        if (r != null && r.sessionHeader() != null) {
+          rv.error("sessionHeader", "multi-turn sessions only with engine: gatling");
+        }
+        if (r != null && !r.followUps().equals(List.of(RequestSpec.DEFAULT_FOLLOW_UP))) {
+          rv.error("followUps", "multi-turn sessions only with engine: gatling");
+        }
       }
     }
     if (request != null && requests != null) {

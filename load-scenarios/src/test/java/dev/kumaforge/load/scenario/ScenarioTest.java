@@ -277,7 +277,8 @@ class ScenarioTest {
             + "  tenants: {count: 0, skew: 11}\n"
             + "  requests:\n"
             + "    - {name: chat, path: /a}\n"
-            + "    - {name: s, path: /b, turns: 3, thinkTime: 1s}\n";
+            + "    - {name: s, path: /b, turns: 3, thinkTime: 1s, sessionHeader: x-session-id,"
+            + " followUps: [More please], body: '{\"messages\":[]}'}\n";
     assertThat(errorsOf(mix))
         .extracting(ConfigError::toString)
         .containsExactlyInAnyOrder(
@@ -285,7 +286,20 @@ class ScenarioTest {
             "workload.tenants.skew: 11.0 (expected: 0 to 10)",
             "workload.tenants: only allowed with engine: gatling",
             "workload.requests[1].turns: multi-turn sessions (turns, thinkTime) only with engine:"
-                + " gatling");
+                + " gatling",
+            "workload.requests[1].sessionHeader: multi-turn sessions only with engine: gatling",
+            "workload.requests[1].followUps: multi-turn sessions only with engine: gatling");
+    assertThat(
+            errorsOf(
+                mix.replace("workload:\n", "workload:\n  engine: gatling\n")
+                    .replace("count: 0, skew: 11", "count: 50")
+                    .replace(", body: '{\"messages\":[]}'", "")
+                    .replace("followUps: [More please]", "followUps: ['']")))
+        .extracting(ConfigError::toString)
+        .containsExactlyInAnyOrder(
+            "workload.requests[1].followUps[0]:  (expected: a non-empty message)",
+            "workload.requests[1].body: missing (expected: a chat request with a \"messages\""
+                + " array (turns > 1 is a conversation))");
     String gatling =
         mix.replace("workload:\n", "workload:\n  engine: gatling\n")
             .replace("count: 0, skew: 11", "count: 50");
@@ -293,6 +307,8 @@ class ScenarioTest {
     assertThat(ok.workload().tenants().headerValue(7)).isEqualTo("Bearer sk-tenant-7");
     assertThat(ok.workload().requests().get(1).turns()).isEqualTo(3);
     assertThat(ok.workload().requests().get(1).thinkTime()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(ok.workload().requests().get(1).followUps()).containsExactly("More please");
+    assertThat(ok.workload().requests().get(1).sessionHeader()).isEqualTo("x-session-id");
     assertThat(YamlConfig.bind(ok.toJsonTree(), "resolved", Scenario.class)).isEqualTo(ok);
     assertThat(
             errorsOf(

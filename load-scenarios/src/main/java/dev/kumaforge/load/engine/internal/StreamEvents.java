@@ -84,6 +84,30 @@ public final class StreamEvents {
     return new Info(content, tokens, "message_stop".equals(type), error);
   }
 
+  /**
+   * The generated text one event carries: OpenAI's {@code choices[0].delta.content}, Anthropic's
+   * {@code content_block_delta} {@code delta.text}; empty for every other event.
+   */
+  public static String text(String data) {
+    if (data.isEmpty() || data.charAt(0) != '{') {
+      return "";
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(data);
+    } catch (JsonProcessingException e) {
+      return "";
+    }
+    JsonNode choices = node.get("choices");
+    if (choices != null && choices.isArray() && !choices.isEmpty()) {
+      return choices.get(0).path("delta").path("content").asText("");
+    }
+    if ("content_block_delta".equals(node.path("type").asText())) {
+      return node.path("delta").path("text").asText("");
+    }
+    return "";
+  }
+
   private static boolean hasText(JsonNode n) {
     return n != null && n.isTextual() && !n.asText().isEmpty();
   }

@@ -159,6 +159,9 @@ public final class GatlingRecorder {
       x.outputTokens = info.outputTokens();
     }
     if (info.content()) {
+      if (x.content != null) {
+        x.content.append(StreamEvents.text(data));
+      }
       if (x.contentEvents == 0) {
         x.firstContent = now;
       } else if (x.measured) {
@@ -297,6 +300,18 @@ public final class GatlingRecorder {
     long contentEvents;
     long outputTokens = -1;
     boolean finished;
+    StringBuilder content;
+
+    /** Keeps the stream's generated text (for a conversation's next turn); returns this. */
+    public Exchange collectContent() {
+      content = new StringBuilder();
+      return this;
+    }
+
+    /** The generated text of the stream so far ({@link #collectContent()}), else empty. */
+    public String content() {
+      return content == null ? "" : content.toString();
+    }
 
     /** Whether the stream of this exchange has ended. */
     public boolean streamDone() {
