@@ -13,6 +13,7 @@ public final class AiMetrics {
   private final Counter requests;
   private final Counter fallbacks;
   private final Counter trims;
+  private final Counter summaries;
   private final Counter masked;
   private final Counter responseCache;
   private final Histogram ttft;
@@ -48,6 +49,13 @@ public final class AiMetrics {
             .name("gateway_llm_context_trimmed_messages_total")
             .help("Messages dropped from session history to fit a model's context window")
             .labelNames("model")
+            .register(registry);
+    summaries =
+        Counter.builder()
+            .name("gateway_llm_context_summaries_total")
+            .help(
+                "Session summaries of dropped turns by result (ok, failed: the turns were dropped)")
+            .labelNames("result")
             .register(registry);
     responseCache =
         Counter.builder()
@@ -102,6 +110,10 @@ public final class AiMetrics {
 
   void fallback(String alias, String from, String reason) {
     fallbacks.labelValues(alias, from, reason).inc();
+  }
+
+  void summary(String result) {
+    summaries.labelValues(result).inc();
   }
 
   void trimmed(String model, int messages) {

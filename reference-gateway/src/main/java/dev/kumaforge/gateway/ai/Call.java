@@ -64,6 +64,10 @@ final class Call {
   }
 
   private static final String ANTHROPIC_VERSION = "2023-06-01";
+
+  /** The start of the system message that carries a session's summary of dropped turns. */
+  static final String SUMMARY_PREFIX = "Summary of the earlier conversation: ";
+
   private static final long MAX_ERROR_BODY = 1L << 20;
 
   private final AiGateway gw;
@@ -77,6 +81,7 @@ final class Call {
   private final CompletableFuture<HttpResponse> result = new CompletableFuture<>();
   private final Masker masker;
   private final List<Pattern> denyPatterns;
+  private final AiGateway.Compiled compiled;
   private String cacheKey;
   private final AtomicBoolean settled = new AtomicBoolean();
   private ObjectNode body;
@@ -100,6 +105,7 @@ final class Call {
       HttpRequest request,
       long start,
       AiGateway.Compiled compiled) {
+    this.compiled = compiled;
     this.masker = compiled.masker();
     this.denyPatterns = compiled.denyPatterns();
     this.gw = gw;
@@ -243,6 +249,105 @@ final class Call {
   }
 
   private CompletionStage<HttpResponse> admitAndSend() {
+    AiConfig.Trimming trimming = snap.config().ai().sessions().trimming();
+    if (sessionId != null && trimming.strategy() == AiConfig.TrimStrategy.summarize) {
+      Trimmer.Result t = trim(candidates.get(0).deployment());
+      if (t.dropped() > 0) {
+        return summarize(trimming.summarizer(), t).thenCompose(x -> admitAndSendNow());
+      }
+    }
+    return admitAndSendNow();
+  }
+
+  /**
+   * Replaces the turns that do not fit (and an earlier summary) by one system message summarising
+   * them, written by the summarizer model through this gateway (limits, fallbacks and the
+   * consumer's costs apply). When the summary cannot be had, the turns are simply dropped.
+   */
+  private CompletionStage<Void> summarize(AiConfig.Summarizer s, Trimmer.Result fit) {
+    java.util.Set<JsonNode> kept =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    kept.addAll(fit.messages());
+    StringBuilder transcript = new StringBuilder();
+    JsonNode previous = null;
+    for (JsonNode m : messages) {
+      if (isSummary(m)) {
+        previous = m;
+        transcript
+            .append("Earlier summary: ")
+            .append(m.path("content").asText().substring(SUMMARY_PREFIX.length()))
+            .append('\n');
+      } else if (!kept.contains(m)) {
+        List<String> texts = new ArrayList<>();
+        collectText(m, texts);
+        transcript.append(m.path("role").asText("user")).append(": ");
+        transcript.append(String.join(" ", texts)).append('\n');
+      }
+    }
+    ObjectNode req = Wire.MAPPER.createObjectNode();
+    req.put("model", s.model());
+    req.put("max_tokens", s.maxTokens());
+    ArrayNode msgs = req.putArray("messages");
+    msgs.addObject().put("role", "system").put("content", s.prompt());
+    msgs.addObject().put("role", "user").put("content", transcript.toString());
+    String text = req.toString();
+    HttpRequest internal =
+        HttpRequest.POST(request.getUri().path())
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, text));
+    JsonNode old = previous;
+    long timeoutMs = 120_000;
+    return new Call(gw, snap, consumer, Kind.CHAT, internal, ctx.clock().nanoTime(), compiled)
+        .run(text)
+        .thenCompose(
+            r ->
+                r.entity()
+                    .toStrict(timeoutMs, ctx.materializer())
+                    .thenApply(e -> r.status().intValue() == 200 ? e.getData().utf8String() : null))
+        .handleAsync(
+            (answer, err) -> {
+              JsonNode parsed = answer == null ? null : Wire.parse(answer);
+              String summary =
+                  parsed == null
+                      ? ""
+                      : parsed.path("choices").path(0).path("message").path("content").asText("");
+              if (err != null || summary.isBlank()) {
+                gw.metrics().summary("failed");
+                return null;
+              }
+              List<JsonNode> rebuilt = new ArrayList<>();
+              for (JsonNode m : messages) {
+                if (m != old && isSystemMessage(m)) {
+                  rebuilt.add(m);
+                }
+              }
+              rebuilt.add(
+                  Wire.MAPPER
+                      .createObjectNode()
+                      .put("role", "system")
+                      .put("content", SUMMARY_PREFIX + summary));
+              for (JsonNode m : fit.messages()) {
+                if (!isSystemMessage(m)) {
+                  rebuilt.add(m);
+                }
+              }
+              messages = rebuilt;
+              gw.metrics().summary("ok");
+              return null;
+            },
+            ctx.dispatcher());
+  }
+
+  private static boolean isSummary(JsonNode m) {
+    return "system".equals(m.path("role").asText())
+        && m.path("content").asText("").startsWith(SUMMARY_PREFIX);
+  }
+
+  private static boolean isSystemMessage(JsonNode m) {
+    String role = m.path("role").asText();
+    return "system".equals(role) || "developer".equals(role);
+  }
+
+  private CompletionStage<HttpResponse> admitAndSendNow() {
     estimate = estimate(candidates.get(0).deployment());
     Accounting.Refusal refusal = gw.accounting().admit(consumer, estimate);
     if (refusal != null) {

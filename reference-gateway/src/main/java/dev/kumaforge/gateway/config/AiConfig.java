@@ -33,7 +33,7 @@ public record AiConfig(
 
   public AiConfig {
     models = GatewayConfig.immutable(models);
-    sessions = sessions == null ? new Sessions(null, null, null, null, null) : sessions;
+    sessions = sessions == null ? new Sessions(null, null, null, null, null, null) : sessions;
     tokenCacheSize = tokenCacheSize == null ? 100_000 : tokenCacheSize;
     mask = GatewayConfig.immutable(mask);
     denyPatterns = GatewayConfig.immutable(denyPatterns);
@@ -143,6 +143,25 @@ public record AiConfig(
       GatewayConfig.positive(sv.at("redis"), sessions.redis().timeout(), "timeout");
     }
     sv.check(sessions.maxSessions() > 0, "maxSessions", sessions.maxSessions(), "> 0");
+    Trimming trim = sessions.trimming();
+    Validator tv = sv.at("trimming");
+    if (trim.strategy() == TrimStrategy.summarize
+        && tv.required(trim.summarizer(), "summarizer")
+        && tv.at("summarizer").required(trim.summarizer().model(), "model")) {
+      tv.at("summarizer")
+          .check(
+              model(trim.summarizer().model()) != null,
+              "model",
+              "'" + trim.summarizer().model() + "'",
+              "the name of a model in ai.models");
+    }
+    if (trim.summarizer() != null) {
+      tv.at("summarizer")
+          .check(
+              trim.summarizer().maxTokens() > 0, "maxTokens", trim.summarizer().maxTokens(), "> 0");
+      tv.at("summarizer")
+          .check(!trim.summarizer().prompt().isBlank(), "prompt", "''", "a non-empty prompt");
+    }
     sv.check(
         sessions.header().matches("[A-Za-z0-9-]+"),
         "header",
@@ -271,14 +290,65 @@ public record AiConfig(
    * @param maxSessions sessions kept at most in memory (default 100000)
    * @param store memory (default) or redis (shared by gateway replicas)
    * @param redis the Redis server for store redis
+   * @param trimming what happens to turns that no longer fit the window
    */
   public record Sessions(
-      String header, Duration ttl, Integer maxSessions, SessionStoreKind store, Redis redis) {
+      String header,
+      Duration ttl,
+      Integer maxSessions,
+      SessionStoreKind store,
+      Redis redis,
+      Trimming trimming) {
     public Sessions {
       header = header == null ? "x-session-id" : header.toLowerCase(Locale.ROOT);
       ttl = ttl == null ? Duration.ofMinutes(30) : ttl;
       maxSessions = maxSessions == null ? 100_000 : maxSessions;
       store = store == null ? SessionStoreKind.memory : store;
+      trimming = trimming == null ? new Trimming(null, null) : trimming;
+    }
+  }
+
+  /** How turns that no longer fit are handled. */
+  public enum TrimStrategy {
+    /** The oldest whole turns are dropped (system messages stay). */
+    dropOldest,
+    /**
+     * The turns that would be dropped are summarised by a cheaper model; the summary replaces them
+     * as a system message (and replaces an earlier summary), so it is stored with the session and
+     * not recomputed.
+     */
+    summarize
+  }
+
+  /**
+   * Context trimming.
+   *
+   * @param strategy dropOldest (default) or summarize
+   * @param summarizer the model and prompt of summaries (required with summarize)
+   */
+  public record Trimming(TrimStrategy strategy, Summarizer summarizer) {
+    public Trimming {
+      strategy = strategy == null ? TrimStrategy.dropOldest : strategy;
+    }
+  }
+
+  /**
+   * The summaries' model.
+   *
+   * @param model an alias of ai.models (its deployments, fallbacks and prices apply; the consumer
+   *     pays for the summary's tokens)
+   * @param maxTokens the summary's max tokens (default 256)
+   * @param prompt the system prompt of the summary request
+   */
+  public record Summarizer(String model, Integer maxTokens, String prompt) {
+    /** The default system prompt of summaries. */
+    public static final String DEFAULT_PROMPT =
+        "Summarise the conversation below in a few sentences for the assistant that continues it."
+            + " Keep names, numbers, decisions and open questions.";
+
+    public Summarizer {
+      maxTokens = maxTokens == null ? 256 : maxTokens;
+      prompt = prompt == null ? DEFAULT_PROMPT : prompt;
     }
   }
 

@@ -74,4 +74,40 @@ class AiConfigTest {
         .hasMessageContaining("ai.models[0].deployments[0].maxOutput: 10")
         .hasMessageContaining("ai.models[0].fallbacks[0]: 'ghost'");
   }
+
+  @Test
+  void summarizeNeedsASummarizerModelFromTheCatalog() {
+    String hash = ApiKeyHash.hash("k");
+    String yaml =
+        BASE
+            + "consumers: [{name: a, apiKeys: [\""
+            + hash
+            + "\"]}]\n"
+            + """
+            ai:
+              sessions:
+                trimming: {strategy: summarize}
+              models:
+                - name: m
+                  deployments: [{backend: openai, model: x}]
+            """;
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml, "t"))
+        .hasMessageContaining("ai.sessions.trimming.summarizer: missing required key");
+    String ghost =
+        yaml.replace(
+            "{strategy: summarize}",
+            "{strategy: summarize, summarizer: {model: ghost, maxTokens: 0}}");
+    assertThatThrownBy(() -> GatewayConfig.parse(ghost, "t"))
+        .hasMessageContaining("ai.sessions.trimming.summarizer.model: 'ghost'")
+        .hasMessageContaining("ai.sessions.trimming.summarizer.maxTokens: 0");
+    AiConfig.Sessions ok =
+        GatewayConfig.parse(
+                yaml.replace(
+                    "{strategy: summarize}", "{strategy: summarize, summarizer: {model: m}}"),
+                "t")
+            .ai()
+            .sessions();
+    assertThat(ok.trimming().summarizer().maxTokens()).isEqualTo(256);
+    assertThat(ok.trimming().summarizer().prompt()).isEqualTo(AiConfig.Summarizer.DEFAULT_PROMPT);
+  }
 }
