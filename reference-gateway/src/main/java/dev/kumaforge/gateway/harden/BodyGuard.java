@@ -32,7 +32,7 @@ import org.reactivestreams.Publisher;
  *
  * <pre>
  * client bytes -> Pekko parser -> limitWeighted(maxBodySize) -> completionTimeout(bodyTimeout)
- *   -> watchTermination (records the failure) -> upstream request
+ *   -> mapError (records the failure) -> upstream request
  * </pre>
  */
 public final class BodyGuard {
@@ -67,15 +67,12 @@ public final class BodyGuard {
         e.getDataBytes()
             .limitWeighted(maxBytes, b -> (long) b.size())
             .completionTimeout(timeout)
-            .watchTermination(
-                (mat, done) -> {
-                  done.whenComplete(
-                      (d, err) -> {
-                        if (err != null) {
-                          guard.failure = err;
-                        }
-                      });
-                  return mat;
+            .mapError(
+                Throwable.class,
+                err -> {
+                  // recorded before the failure travels on to whoever reads the body
+                  guard.failure = err;
+                  return err;
                 });
     OptionalLong length = e.getContentLengthOption();
     RequestEntity entity =
