@@ -137,6 +137,24 @@ class HardeningIT {
   }
 
   @Test
+  void chunkedBodyLongerThanTheReadAheadIsForwardedWhole() throws Exception {
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(u, "")) {
+      StringBuilder req =
+          new StringBuilder("POST /pub/up HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n");
+      String chunk = "x".repeat(10_000);
+      for (int i = 0; i < 20; i++) {
+        req.append(Integer.toHexString(chunk.length())).append('\n').append(chunk).append('\n');
+      }
+      req.append("0\n\n");
+      RawHttp.Answer a =
+          RawHttp.send(gw.listeners().get("public"), RawHttp.crlf(req.toString()), 10_000, false);
+      assertThat(a.status()).as(a.text()).isEqualTo(200);
+      assertThat(u.seen.peek().body()).hasSize(200_000).isEqualTo(chunk.repeat(20));
+    }
+  }
+
+  @Test
   void slowPostBodyIsCutByTheBodyTimeout() throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(u, "")) {

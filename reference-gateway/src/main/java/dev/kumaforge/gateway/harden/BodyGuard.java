@@ -16,9 +16,11 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.AsPublisher;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -38,8 +40,8 @@ import org.reactivestreams.Publisher;
 public final class BodyGuard {
   /**
    * A chunked request body (no Content-Length) is read ahead up to this many bytes before the
-   * request is forwarded: a complete small body goes upstream in one piece, and a malformed,
-   * incomplete or too slow one is refused before any backend sees the request.
+   * request is forwarded: a malformed, incomplete, too large or too slow small body is refused
+   * before any backend sees the request.
    */
   public static final int READ_AHEAD_BYTES = 64 * 1024;
 
@@ -88,53 +90,38 @@ public final class BodyGuard {
   }
 
   /**
-   * Reads up to {@link #READ_AHEAD_BYTES} of a chunked body: a body that ends within them becomes
-   * an in-memory entity, a longer one continues streamed (the rest regrouped in pieces of at most
-   * that size); a body that fails first gives the refusal.
+   * Reads up to {@link #READ_AHEAD_BYTES} of a chunked body before the request goes on: a body that
+   * fails first (malformed, too large, too slow) gives the refusal; otherwise the request continues
+   * with the same bytes, streamed with back-pressure ({@link ReadAhead}).
    */
   public static CompletionStage<RequestGuard.Result> readAhead(
       HttpRequest request, Materializer mat) {
     ContentType type = request.entity().getContentType();
-    return request
-        .entity()
-        .getDataBytes()
-        .groupedWeighted(READ_AHEAD_BYTES, b -> (long) b.size())
-        .prefixAndTail(1)
-        .runWith(Sink.head(), mat)
+    Pair<CompletionStage<Boolean>, Publisher<ByteString>> run =
+        request
+            .entity()
+            .getDataBytes()
+            .viaMat(new ReadAhead(READ_AHEAD_BYTES), Keep.right())
+            .toMat(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT), Keep.both())
+            .run(mat);
+    return run.first()
         .handle(
-            (pair, err) -> {
-              if (err != null) {
-                HttpResponse r = refusal(request);
+            (ended, err) -> {
+              if (err == null) {
+                Source<ByteString, NotUsed> body = Source.fromPublisher(run.second());
                 return new RequestGuard.Result(
-                    request,
-                    r != null
-                        ? r
-                        : ErrorResponses.of(
-                            400,
-                            "bad_request",
-                            "cannot read the request body: " + err.getMessage(),
-                            List.of(Connection.create("close"))));
+                    request.withEntity(HttpEntities.createChunked(type, body)), null);
               }
-              ByteString first = ByteString.emptyByteString();
-              for (List<ByteString> group : pair.first()) {
-                for (ByteString b : group) {
-                  first = first.concat(b);
-                }
-              }
-              if (first.size() < READ_AHEAD_BYTES) {
-                // a group smaller than the read-ahead is only emitted when the body ended
-                pair.second().runWith(Sink.ignore(), mat);
-                return new RequestGuard.Result(
-                    request.withEntity(HttpEntities.create(type, first)), null);
-              }
-              Publisher<ByteString> rest =
-                  pair.second()
-                      .mapConcat(group -> group)
-                      .runWith(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT), mat);
-              Source<ByteString, NotUsed> body =
-                  Source.single(first).concat(Source.fromPublisher(rest));
+              HttpResponse r = refusal(request);
               return new RequestGuard.Result(
-                  request.withEntity(HttpEntities.createChunked(type, body)), null);
+                  request,
+                  r != null
+                      ? r
+                      : ErrorResponses.of(
+                          400,
+                          "bad_request",
+                          "cannot read the request body: " + err.getMessage(),
+                          List.of(Connection.create("close"))));
             });
   }
 

@@ -63,6 +63,14 @@ public final class Headers {
   }
 
   /**
+   * As {@link #forUpstream(Iterable, String, String, boolean, boolean)} without X-Forwarded-Proto.
+   */
+  public static List<HttpHeader> forUpstream(
+      Iterable<HttpHeader> headers, String clientIp, boolean requestId, boolean traceparent) {
+    return forUpstream(headers, clientIp, null, requestId, traceparent);
+  }
+
+  /**
    * Request headers without hop-by-hop ones (and those listed in Connection, except {@link
    * #PROTECTED} names) and without gateway-owned ones, plus X-Forwarded-For, X-Real-IP,
    * X-Forwarded-Proto and optionally {@code x-request-id} (kept or created) and {@code traceparent}
