@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,34 +47,46 @@ class LoadSheddingIT {
             TestUpstream.respond(ex, 200, "{}");
           });
       // capacity: 2 connections + 2 pending = 4; offered: 12
-      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+      AtomicBoolean released = new AtomicBoolean();
+      List<CompletableFuture<Outcome>> calls = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         calls.add(
-            gw.client.sendAsync(
-                HttpRequest.newBuilder(URI.create(gw.url("/x"))).GET().build(),
-                HttpResponse.BodyHandlers.ofString()));
+            gw.client
+                .sendAsync(
+                    HttpRequest.newBuilder(URI.create(gw.url("/x"))).GET().build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Outcome(r, !released.get())));
       }
-      // every shed request is answered while the upstream still holds the admitted ones
+      // the shed requests are answered while the upstream still holds the admitted ones
+      AtomicLong lastDone = new AtomicLong(-1);
       await()
-          .pollDelay(Duration.ofMillis(500))
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> calls.stream().filter(CompletableFuture::isDone).count() >= 7);
-      List<HttpResponse<String>> shed =
-          calls.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
-      assertThat(release.getCount()).isEqualTo(1);
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(100))
+          .during(Duration.ofMillis(500))
+          .until(
+              () -> {
+                long done = calls.stream().filter(CompletableFuture::isDone).count();
+                return done >= 7 && done == lastDone.getAndSet(done);
+              });
+      released.set(true);
+      release.countDown();
+      List<Outcome> outcomes = calls.stream().map(CompletableFuture::join).toList();
+      List<Outcome> shed = outcomes.stream().filter(o -> o.response.statusCode() != 200).toList();
       assertThat(shed)
           .allSatisfy(
-              r -> {
-                assertThat(r.statusCode()).isEqualTo(503);
-                assertThat(r.body()).contains("\"code\":\"pool_overflow\"", "maxPendingRequests");
+              o -> {
+                assertThat(o.response.statusCode()).isEqualTo(503);
+                assertThat(o.response.body())
+                    .contains("\"code\":\"pool_overflow\"", "maxPendingRequests");
+                assertThat(o.beforeRelease).as("answered before the upstream answered").isTrue();
               });
-
-      release.countDown();
-      long ok =
-          calls.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200).count();
       // check-then-act on two dispatcher threads may admit one more than the limit
-      assertThat(ok).isBetween(4L, 5L).isEqualTo(12L - shed.size());
+      long ok = outcomes.size() - shed.size();
+      assertThat(ok).isBetween(4L, 5L);
       assertThat(u.count.get()).isEqualTo((int) ok);
+      assertThat(outcomes)
+          .filteredOn(o -> o.response.statusCode() == 200)
+          .allSatisfy(o -> assertThat(o.beforeRelease).isFalse());
 
       // recovered: the next requests are served
       for (int i = 0; i < 5; i++) {
@@ -82,4 +96,7 @@ class LoadSheddingIT {
           .contains("gateway_upstream_failures_total{backend=\"b\",kind=\"pool_overflow\"}");
     }
   }
+
+  /** A response and whether it arrived before the upstream was released. */
+  private record Outcome(HttpResponse<String> response, boolean beforeRelease) {}
 }
