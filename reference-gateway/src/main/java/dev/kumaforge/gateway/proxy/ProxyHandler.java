@@ -71,11 +71,15 @@ public final class ProxyHandler
     try {
       return handle(request);
     } catch (RuntimeException e) {
-      ctx.log().error(e, "request handling failed");
-      request.discardEntityBytes(ctx.materializer());
-      return CompletableFuture.completedFuture(
-          ErrorResponses.of(500, "internal_error", "the gateway failed: " + e, List.of()));
+      return internalError(request, e);
     }
+  }
+
+  private CompletionStage<HttpResponse> internalError(HttpRequest request, RuntimeException e) {
+    ctx.log().error(e, "request handling failed");
+    request.discardEntityBytes(ctx.materializer());
+    return CompletableFuture.completedFuture(
+        ErrorResponses.of(500, "internal_error", "the gateway failed: " + e, List.of()));
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest received) {
@@ -88,10 +92,16 @@ public final class ProxyHandler
     if (BodyGuard.needsReadAhead(checked.request())) {
       return BodyGuard.readAhead(checked.request(), ctx.materializer())
           .thenComposeAsync(
-              r ->
-                  r.refusal() != null
-                      ? CompletableFuture.completedFuture(r.refusal())
-                      : route(r.request(), start),
+              r -> {
+                if (r.refusal() != null) {
+                  return CompletableFuture.completedFuture(r.refusal());
+                }
+                try {
+                  return route(r.request(), start);
+                } catch (RuntimeException e) {
+                  return internalError(r.request(), e);
+                }
+              },
               ctx.dispatcher());
     }
     return route(checked.request(), start);
