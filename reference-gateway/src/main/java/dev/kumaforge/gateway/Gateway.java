@@ -8,6 +8,7 @@ import dev.kumaforge.gateway.admin.AdminHandler;
 import dev.kumaforge.gateway.ai.AiGateway;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.config.HostPort;
+import dev.kumaforge.gateway.harden.ListenerSettings;
 import dev.kumaforge.gateway.healthcheck.HealthChecker;
 import dev.kumaforge.gateway.metrics.GatewayMetrics;
 import dev.kumaforge.gateway.proxy.ProxyContext;
@@ -137,11 +138,25 @@ public final class Gateway implements AutoCloseable {
             mat,
             system.dispatcher(),
             ai::usageJson);
-    HostPort pub = config.listeners().get(GatewayConfig.PUBLIC).hostPort();
-    HostPort adm = config.listeners().get(GatewayConfig.ADMIN).hostPort();
-    publicBinding = await(http.newServerAt(pub.host(), pub.port()).bind(proxy), "public", pub);
+    GatewayConfig.Listener publicListener = config.listeners().get(GatewayConfig.PUBLIC);
+    GatewayConfig.Listener adminListener = config.listeners().get(GatewayConfig.ADMIN);
+    HostPort pub = publicListener.hostPort();
+    HostPort adm = adminListener.hostPort();
+    publicBinding =
+        await(
+            http.newServerAt(pub.host(), pub.port())
+                .withSettings(ListenerSettings.of(pekkoConfig, publicListener.limits()))
+                .bind(proxy),
+            "public",
+            pub);
     listeners.put(GatewayConfig.PUBLIC, url(pub.host(), publicBinding));
-    adminBinding = await(http.newServerAt(adm.host(), adm.port()).bind(admin), "admin", adm);
+    adminBinding =
+        await(
+            http.newServerAt(adm.host(), adm.port())
+                .withSettings(ListenerSettings.of(pekkoConfig, adminListener.limits()))
+                .bind(admin),
+            "admin",
+            adm);
     listeners.put(GatewayConfig.ADMIN, url(adm.host(), adminBinding));
     healthChecker = startHealthChecks(snapshot.get());
     if (configFile != null && config.reload().watchFile()) {

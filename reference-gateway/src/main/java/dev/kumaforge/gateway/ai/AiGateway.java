@@ -248,9 +248,7 @@ public final class AiGateway {
                 return done(
                     error(
                         anthropic,
-                        err.getMessage() != null && err.getMessage().contains("exceeded")
-                            ? 413
-                            : 400,
+                        tooLarge(err) ? 413 : 400,
                         "invalid_request_error",
                         "bad_body",
                         "cannot read the request body (at most 10 MiB): " + err.getMessage()));
@@ -269,6 +267,16 @@ public final class AiGateway {
             },
             ctx.dispatcher())
         .thenCompose(s -> s);
+  }
+
+  /** Whether reading a body failed because it was over the cap (Content-Length or streamed). */
+  private static boolean tooLarge(Throwable err) {
+    Throwable e = dev.kumaforge.gateway.upstream.UpstreamFailure.unwrap(err);
+    // Pekko: EntityStreamSizeException (Content-Length) or "Request too large" (streamed)
+    String m = String.valueOf(e.getMessage());
+    return e instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException
+        || m.contains("exceeded")
+        || m.startsWith("Request too large");
   }
 
   private static String models(AiConfig ai) {

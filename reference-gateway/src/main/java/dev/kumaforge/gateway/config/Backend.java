@@ -383,7 +383,7 @@ public record Backend(
   public record MeshCircuitBreaker(ConnectionLimits connectionLimits, Outlier outlierDetection) {
     public MeshCircuitBreaker {
       connectionLimits =
-          connectionLimits == null ? new ConnectionLimits(null, null) : connectionLimits;
+          connectionLimits == null ? new ConnectionLimits(null, null, null) : connectionLimits;
       outlierDetection =
           outlierDetection == null
               ? new Outlier(null, null, null, null, null, null)
@@ -396,6 +396,11 @@ public record Backend(
           "connectionLimits.maxRequests",
           connectionLimits.maxRequests(),
           ">= 1");
+      v.check(
+          connectionLimits.maxPendingRequests() >= 0,
+          "connectionLimits.maxPendingRequests",
+          connectionLimits.maxPendingRequests(),
+          ">= 0");
       v.check(
           connectionLimits.maxRetries() >= 0,
           "connectionLimits.maxRetries",
@@ -449,13 +454,18 @@ public record Backend(
   }
 
   /**
-   * Concurrency limits of MeshCircuitBreaker; beyond them requests fail fast with CIRCUIT_OPEN.
+   * Concurrency limits of MeshCircuitBreaker; beyond them requests fail fast with 503.
    *
-   * @param maxRequests requests in flight to the backend, default 1024
+   * @param maxPendingRequests requests of the backend waiting for an upstream connection (beyond
+   *     connectionPool.maxConnections per endpoint); more -> POOL_OVERFLOW 503 at once, default
+   *     1024
+   * @param maxRequests requests in flight to the backend; more -> CIRCUIT_OPEN 503, default 1024
    * @param maxRetries retries in flight to the backend, default 3
    */
-  public record ConnectionLimits(Integer maxRequests, Integer maxRetries) {
+  public record ConnectionLimits(
+      Integer maxPendingRequests, Integer maxRequests, Integer maxRetries) {
     public ConnectionLimits {
+      maxPendingRequests = maxPendingRequests == null ? 1024 : maxPendingRequests;
       maxRequests = maxRequests == null ? 1024 : maxRequests;
       maxRetries = maxRetries == null ? 3 : maxRetries;
     }

@@ -216,13 +216,19 @@ public record GatewayConfig(
    * One listener.
    *
    * @param address {@code host:port} to bind; port 0 picks a free port
+   * @param limits request limits (URI, headers, body), enforced before routing
    */
-  public record Listener(String address) implements Validatable {
+  public record Listener(String address, Limits limits) implements Validatable {
+    public Listener {
+      limits = limits == null ? Limits.defaults() : limits;
+    }
+
     @Override
     public void validate(Validator v) {
       if (v.required(address, "address")) {
         v.check(HostPort.isValid(address), "address", "'" + address + "'", HostPort.EXPECTED);
       }
+      limits.validate(v.at("limits"));
     }
 
     /** The parsed address. */

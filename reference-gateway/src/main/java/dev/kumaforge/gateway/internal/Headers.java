@@ -7,8 +7,33 @@ import java.util.Set;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
-/** Hop-by-hop header removal and X-Forwarded-For for proxied messages. */
+/**
+ * Hop-by-hop header removal and the forwarding headers of proxied messages.
+ *
+ * <p>Client-sent X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host, X-Real-IP, Forwarded and
+ * every {@code x-forge-} header are dropped; the gateway overwrites X-Forwarded-For and X-Real-IP
+ * with the client's address and X-Forwarded-Proto with the listener's scheme (it is the edge: it
+ * does not trust a chain it cannot verify). {@code Connection: <name>} never removes end-to-end
+ * headers that identify, route or frame the request (see {@link #PROTECTED}).
+ */
 public final class Headers {
+  /**
+   * Names a client's {@code Connection} header cannot nominate for removal: the gateway adds or
+   * relies on them.
+   */
+  private static final Set<String> PROTECTED =
+      Set.of(
+          "host",
+          "authorization",
+          "x-api-key",
+          "cookie",
+          "content-type",
+          "content-length",
+          "content-encoding",
+          "x-request-id",
+          "traceparent",
+          "tracestate");
+
   private static final Set<String> HOP_BY_HOP =
       Set.of(
           "connection",
@@ -27,19 +52,47 @@ public final class Headers {
   private Headers() {}
 
   /**
-   * Request headers without hop-by-hop ones (and those listed in Connection), plus XFF, and
-   * optionally {@code x-request-id} (kept or created) and {@code traceparent} (new span id, or a
-   * new trace).
+   * Whether a client-sent header with this lower-case name is dropped because the gateway owns it
+   * ({@code x-forge-} prefix and the forwarding headers).
+   */
+  public static boolean isGatewayOwned(String lowerName) {
+    return lowerName.startsWith("x-forge-")
+        || lowerName.startsWith("x-forwarded-")
+        || "x-real-ip".equals(lowerName)
+        || "forwarded".equals(lowerName);
+  }
+
+  /**
+   * As {@link #forUpstream(Iterable, String, String, boolean, boolean)} without X-Forwarded-Proto.
    */
   public static List<HttpHeader> forUpstream(
       Iterable<HttpHeader> headers, String clientIp, boolean requestId, boolean traceparent) {
+    return forUpstream(headers, clientIp, null, requestId, traceparent);
+  }
+
+  /**
+   * Request headers without hop-by-hop ones (and those listed in Connection, except {@link
+   * #PROTECTED} names) and without gateway-owned ones, plus X-Forwarded-For, X-Real-IP,
+   * X-Forwarded-Proto and optionally {@code x-request-id} (kept or created) and {@code traceparent}
+   * (new span id, or a new trace).
+   *
+   * @param scheme the listener's scheme ({@code http} or {@code https}), or null
+   */
+  public static List<HttpHeader> forUpstream(
+      Iterable<HttpHeader> headers,
+      String clientIp,
+      String scheme,
+      boolean requestId,
+      boolean traceparent) {
     List<HttpHeader> out = new ArrayList<>(16);
     Set<String> listed = connectionListed(headers);
     boolean hasRequestId = false;
     String parent = null;
     for (HttpHeader h : headers) {
       String n = h.lowercaseName();
-      if (!HOP_BY_HOP.contains(n) && (listed == null || !listed.contains(n))) {
+      if (!HOP_BY_HOP.contains(n)
+          && !isGatewayOwned(n)
+          && (listed == null || PROTECTED.contains(n) || !listed.contains(n))) {
         if (traceparent && "traceparent".equals(n)) {
           parent = h.value();
           continue;
@@ -50,6 +103,10 @@ public final class Headers {
     }
     if (clientIp != null) {
       out.add(RawHeader.create("X-Forwarded-For", clientIp));
+      out.add(RawHeader.create("X-Real-IP", clientIp));
+    }
+    if (scheme != null && !scheme.isEmpty()) {
+      out.add(RawHeader.create("X-Forwarded-Proto", scheme));
     }
     if (requestId && !hasRequestId) {
       out.add(RawHeader.create("x-request-id", TraceContext.newRequestId()));

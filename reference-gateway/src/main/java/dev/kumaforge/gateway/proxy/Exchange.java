@@ -1,6 +1,7 @@
 package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.gateway.config.Backend;
+import dev.kumaforge.gateway.harden.BodyGuard;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.internal.Json;
@@ -125,6 +126,20 @@ final class Exchange {
           backend.retryAfterSeconds(now));
       return;
     }
+    int maxPending = backend.config().circuitBreaker().connectionLimits().maxPendingRequests();
+    if (ep.active().get() >= backend.config().connectionPool().maxConnections()
+        && backend.pendingRequests() >= maxPending) {
+      releaseRetrySlot();
+      fail(
+          UpstreamFailure.POOL_OVERFLOW,
+          "backend "
+              + backend.name()
+              + " has "
+              + maxPending
+              + " requests waiting for a connection (maxPendingRequests)",
+          -1);
+      return;
+    }
     long tryTimeout = remaining;
     if (retry.perTryTimeout() != null) {
       tryTimeout = Math.min(tryTimeout, retry.perTryTimeout().toNanos());
@@ -208,6 +223,12 @@ final class Exchange {
 
   private void onTryFailure(Endpoint ep, UpstreamFailure kind, String detail) {
     releaseRetrySlot();
+    HttpResponse clientFault = BodyGuard.refusal(request);
+    if (clientFault != null) {
+      // the client's body failed (too large, too slow, malformed): not the endpoint's fault
+      finish(clientFault);
+      return;
+    }
     if (kind != UpstreamFailure.POOL_OVERFLOW) {
       endpointFailed(ep, true, true);
     }
@@ -328,6 +349,11 @@ final class Exchange {
   }
 
   private void fail(UpstreamFailure kind, String detail, long retryAfterSeconds) {
+    HttpResponse clientFault = BodyGuard.refusal(request);
+    if (clientFault != null) {
+      finish(clientFault);
+      return;
+    }
     ctx.metrics().upstreamFailure(backend.name(), kind.label());
     request.discardEntityBytes(ctx.materializer());
     finish(ErrorResponses.of(kind, detail, retryAfterSeconds));

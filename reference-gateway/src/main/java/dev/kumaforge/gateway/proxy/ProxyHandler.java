@@ -2,6 +2,9 @@ package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.gateway.ai.AiGateway;
 import dev.kumaforge.gateway.config.GatewayConfig;
+import dev.kumaforge.gateway.harden.BodyGuard;
+import dev.kumaforge.gateway.harden.LlmBodies;
+import dev.kumaforge.gateway.harden.RequestGuard;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
@@ -31,7 +34,8 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * The public listener's handler.
  *
  * <pre>
- * request -> route match (404) -> local rate limit (429) -> redirect filter (3xx)
+ * request -> {@link RequestGuard}: normalise the path, limits, drop gateway-owned headers (400/413/431)
+ *   -> route match (404) -> local rate limit (429) -> redirect filter (3xx)
  *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent
  *   -> header modifier, URL rewrite -> weighted backend -> {@link Exchange}: circuit breaker, endpoint,
  *      timeouts, retries -> streamed response
@@ -47,6 +51,7 @@ public final class ProxyHandler
   private final Supplier<Snapshot> snapshot;
   private final ProxyContext ctx;
   private final AiGateway ai;
+  private final RequestGuard guard;
 
   public ProxyHandler(Supplier<Snapshot> snapshot, ProxyContext ctx) {
     this(snapshot, ctx, null);
@@ -57,6 +62,8 @@ public final class ProxyHandler
     this.snapshot = snapshot;
     this.ctx = ctx;
     this.ai = ai;
+    this.guard =
+        new RequestGuard(snapshot.get().config().listeners().get(GatewayConfig.PUBLIC).limits());
   }
 
   @Override
@@ -64,15 +71,43 @@ public final class ProxyHandler
     try {
       return handle(request);
     } catch (RuntimeException e) {
-      ctx.log().error(e, "request handling failed");
-      request.discardEntityBytes(ctx.materializer());
-      return CompletableFuture.completedFuture(
-          ErrorResponses.of(500, "internal_error", "the gateway failed: " + e, List.of()));
+      return internalError(request, e);
     }
   }
 
-  private CompletionStage<HttpResponse> handle(HttpRequest request) {
+  private CompletionStage<HttpResponse> internalError(HttpRequest request, RuntimeException e) {
+    ctx.log().error(e, "request handling failed");
+    request.discardEntityBytes(ctx.materializer());
+    return CompletableFuture.completedFuture(
+        ErrorResponses.of(500, "internal_error", "the gateway failed: " + e, List.of()));
+  }
+
+  private CompletionStage<HttpResponse> handle(HttpRequest received) {
     long start = ctx.clock().nanoTime();
+    RequestGuard.Result checked = guard.apply(received);
+    if (checked.refusal() != null) {
+      ctx.metrics().request(NO_ROUTE, checked.refusal().status().intValue(), 0);
+      return CompletableFuture.completedFuture(checked.refusal());
+    }
+    if (BodyGuard.needsReadAhead(checked.request())) {
+      return BodyGuard.readAhead(checked.request(), ctx.materializer())
+          .thenComposeAsync(
+              r -> {
+                if (r.refusal() != null) {
+                  return CompletableFuture.completedFuture(r.refusal());
+                }
+                try {
+                  return route(r.request(), start);
+                } catch (RuntimeException e) {
+                  return internalError(r.request(), e);
+                }
+              },
+              ctx.dispatcher());
+    }
+    return route(checked.request(), start);
+  }
+
+  private CompletionStage<HttpResponse> route(HttpRequest request, long start) {
     Snapshot snap = snapshot.get();
     Router<RouteRuntime> router = snap.router();
     int index = router.index(request);
@@ -101,9 +136,24 @@ public final class ProxyHandler
       }
     }
     if (route.llm() && ai != null) {
-      return ai.handle(request, snap, start)
+      RequestGuard.Result decoded = LlmBodies.decode(request);
+      if (decoded.refusal() != null) {
+        ctx.metrics()
+            .request(
+                route.name(),
+                decoded.refusal().status().intValue(),
+                ctx.clock().nanoTime() - start);
+        return CompletableFuture.completedFuture(decoded.refusal());
+      }
+      HttpRequest llmRequest = decoded.request();
+      return ai.handle(llmRequest, snap, start)
           .thenApply(
-              r -> {
+              answer -> {
+                HttpResponse refused = BodyGuard.refusal(llmRequest);
+                HttpResponse r = refused == null ? answer : refused;
+                if (refused != null) {
+                  answer.discardEntityBytes(ctx.materializer());
+                }
                 ctx.metrics()
                     .request(route.name(), r.status().intValue(), ctx.clock().nanoTime() - start);
                 return r;
@@ -120,7 +170,11 @@ public final class ProxyHandler
     GatewayConfig.Tracing tracing = snap.config().tracing();
     List<HttpHeader> headers =
         Headers.forUpstream(
-            request.getHeaders(), clientIp, tracing.requestId(), tracing.traceparent());
+            request.getHeaders(),
+            clientIp,
+            request.getUri().getScheme(),
+            tracing.requestId(),
+            tracing.traceparent());
     HttpRequest upstream =
         filters.isEmpty()
             ? request.withHeaders(headers)

@@ -156,6 +156,19 @@ public final class BackendRuntime {
     return activeRequests;
   }
 
+  /**
+   * Requests waiting for an upstream connection: per endpoint, those in flight beyond its pool's
+   * {@code maxConnections} (MeshCircuitBreaker maxPendingRequests).
+   */
+  public int pendingRequests() {
+    int max = config.connectionPool().maxConnections();
+    int pending = 0;
+    for (Endpoint e : endpoints) {
+      pending += Math.max(0, e.active().get() - max);
+    }
+    return pending;
+  }
+
   /** Retries in flight to this backend (maxRetries, retry budget). */
   public AtomicInteger activeRetries() {
     return activeRetries;

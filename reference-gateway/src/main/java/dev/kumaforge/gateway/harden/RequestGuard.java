@@ -1,0 +1,100 @@
+package dev.kumaforge.gateway.harden;
+
+import dev.kumaforge.gateway.config.Limits;
+import dev.kumaforge.gateway.internal.ErrorResponses;
+import dev.kumaforge.gateway.internal.Headers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
+
+/**
+ * The first step of the public listener, before routing, authentication and rate limiting.
+ *
+ * <pre>
+ * path: normalise (//, dot segments, %2e) or refuse (%2F, %5C, backslash, %00)  -> 400
+ * header bytes over limits.maxHeaderBytes                                       -> 431
+ * Content-Length over limits.maxBodySize                                        -> 413
+ * client headers the gateway owns are dropped: x-forge-*, X-Forwarded-*, X-Real-IP, Forwarded
+ * streamed body limited in size and time ({@link BodyGuard})
+ * </pre>
+ */
+public final class RequestGuard {
+  /**
+   * A checked request, or the answer that refuses it.
+   *
+   * @param request the request to continue with (normalised path, owned headers dropped)
+   * @param refusal non-null when the request is refused
+   */
+  public record Result(HttpRequest request, HttpResponse refusal) {}
+
+  private final Limits limits;
+
+  /** A guard enforcing {@code limits}. */
+  public RequestGuard(Limits limits) {
+    this.limits = limits;
+  }
+
+  /** Checks and cleans {@code request}; a refused request's body is not read. */
+  public Result apply(HttpRequest request) {
+    String path = request.getUri().path();
+    String normalized;
+    try {
+      normalized = PathNormalizer.normalize(path);
+    } catch (PathNormalizer.Refused e) {
+      return refuse(request, 400, "bad_path", e.getMessage());
+    }
+    HttpRequest out = request;
+    if (normalized != path) {
+      out = out.withUri(out.getUri().path(normalized));
+    }
+    long headerBytes = 0;
+    boolean owned = false;
+    for (HttpHeader h : request.getHeaders()) {
+      headerBytes += h.name().length() + h.value().length() + 4;
+      owned |= Headers.isGatewayOwned(h.lowercaseName());
+    }
+    if (headerBytes > limits.maxHeaderBytes().bytes()) {
+      return refuse(
+          request,
+          431,
+          "headers_too_large",
+          "the request headers are larger than " + limits.maxHeaderBytes() + " (maxHeaderBytes)");
+    }
+    OptionalLong length = request.entity().getContentLengthOption();
+    if (length.isPresent() && length.getAsLong() > limits.maxBodySize().bytes()) {
+      return refuse(
+          request,
+          413,
+          "body_too_large",
+          "Content-Length "
+              + length.getAsLong()
+              + " is over the limit of "
+              + limits.maxBodySize()
+              + " (maxBodySize)");
+    }
+    if (owned) {
+      List<HttpHeader> kept = new ArrayList<>();
+      for (HttpHeader h : request.getHeaders()) {
+        if (!Headers.isGatewayOwned(h.lowercaseName())) {
+          kept.add(h);
+        }
+      }
+      out = out.withHeaders(kept);
+    }
+    out = BodyGuard.wrap(out, limits.maxBodySize().bytes(), limits.bodyTimeout());
+    return new Result(out, null);
+  }
+
+  /** A refusal that closes the connection: the request body, if any, is not read. */
+  private static Result refuse(HttpRequest request, int status, String code, String message) {
+    boolean body = !request.entity().isKnownEmpty();
+    HttpResponse r =
+        ErrorResponses.of(
+            status, code, message, body ? List.of(Connection.create("close")) : List.of());
+    return new Result(request, r);
+  }
+}
