@@ -9,6 +9,12 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /** Hop-by-hop header removal and X-Forwarded-For for proxied messages. */
 public final class Headers {
+  /**
+   * The client's verified SPIFFE ID, set by the gateway on mTLS listeners; a client-sent value is
+   * always removed.
+   */
+  public static final String CLIENT_IDENTITY = "x-forge-client-identity";
+
   private static final Set<String> HOP_BY_HOP =
       Set.of(
           "connection",
@@ -22,7 +28,8 @@ public final class Headers {
           "upgrade",
           "timeout-access",
           "remote-address",
-          "x-forwarded-for");
+          "x-forwarded-for",
+          CLIENT_IDENTITY);
 
   private Headers() {}
 
