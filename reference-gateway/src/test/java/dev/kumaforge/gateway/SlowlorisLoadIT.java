@@ -2,6 +2,8 @@ package dev.kumaforge.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kumaforge.backends.MockBackends;
+import dev.kumaforge.backends.config.BackendsConfig;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,10 +31,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <pre>
  * ./mvnw -B -o -pl reference-gateway -am verify -Dit.test=SlowlorisLoadIT -Dtest=none \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dforge.slowloris=true
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+ *     -Dforge.slowloris=true
  * </pre>
  *
- * <p>Normal load: 4 keep-alive connections at 100 req/s each, timed from the intended send time.
+ * <p>Normal load: 4 keep-alive connections at 100 req/s each ({@code GET /health/ready} of a mock
+ * provider), timed from the intended send time.
  */
 @EnabledIfSystemProperty(named = "forge.slowloris", matches = "true")
 class SlowlorisLoadIT {
@@ -43,7 +47,17 @@ class SlowlorisLoadIT {
 
   @Test
   void normalClientsKeepTheirLatencyUnder2000TricklingConnections() throws Exception {
-    try (TestUpstream u = new TestUpstream("u");
+    try (MockBackends u =
+            MockBackends.start(
+                BackendsConfig.parse(
+                    """
+                    seed: 1
+                    providers:
+                      - name: p
+                        listen: 127.0.0.1:0
+                        models: [{name: m, price: {input: 1, output: 1}}]
+                    """,
+                    "slowloris providers"));
         Gateway gw =
             Gateway.start(
                 GatewayConfig.parse(
@@ -54,7 +68,7 @@ class SlowlorisLoadIT {
                     backends: [{name: b, endpoints: [{address: "%s"}]}]
                     routes: [{name: r, backendRefs: [{name: b}]}]
                     """
-                        .formatted(u.address()),
+                        .formatted(URI.create(u.listeners().get("p")).getAuthority()),
                     "slowloris"))) {
       URI url = URI.create(gw.listeners().get("public"));
       InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
@@ -115,7 +129,7 @@ class SlowlorisLoadIT {
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
-        TlsFixture.Response r = TlsFixture.get(s, "/normal");
+        TlsFixture.Response r = TlsFixture.get(s, "/health/ready");
         if (r.status() != 200) {
           throw new IOException("normal request failed with " + r.status());
         }
