@@ -74,10 +74,16 @@ final class ConnectionGuard
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
     return new TimerGraphStageLogic(shape) {
+      private final long timeoutNanos = limits.headerTimeout.toNanos();
       private boolean counted;
       private long requests;
       private long responsesDone;
       private AsyncCallback<Done> responseDone;
+      // One timer at a time: a request only clears "armed" and a response end moves the deadline,
+      // so keep-alive traffic costs a clock read per request instead of a scheduler task.
+      private boolean armed;
+      private long deadline;
+      private boolean timerPending;
 
       {
         setHandler(
@@ -86,7 +92,7 @@ final class ConnectionGuard
               @Override
               public void onPush() {
                 requests++;
-                cancelTimer(DEADLINE);
+                armed = false;
                 push(requestOut, grab(requestIn));
               }
 
@@ -145,7 +151,16 @@ final class ConnectionGuard
           return;
         }
         responseDone = createAsyncCallback(d -> onResponseDone());
-        scheduleOnce(DEADLINE, limits.headerTimeout);
+        arm();
+      }
+
+      private void arm() {
+        armed = true;
+        deadline = System.nanoTime() + timeoutNanos;
+        if (!timerPending) {
+          timerPending = true;
+          scheduleOnce(DEADLINE, limits.headerTimeout);
+        }
       }
 
       @Override
@@ -157,6 +172,16 @@ final class ConnectionGuard
 
       @Override
       public void onTimer(Object key) {
+        timerPending = false;
+        if (!armed) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          timerPending = true;
+          scheduleOnce(DEADLINE, Duration.ofNanos(left));
+          return;
+        }
         limits.headerTimeouts.increment();
         completeStage();
       }
@@ -164,7 +189,7 @@ final class ConnectionGuard
       private void onResponseDone() {
         responsesDone++;
         if (responsesDone == requests && !isClosed(responseOut)) {
-          scheduleOnce(DEADLINE, limits.headerTimeout);
+          arm();
         }
       }
 
