@@ -18,6 +18,9 @@ public final class ClientIdentity {
   /** SSL session value under which the verified identity is kept. */
   static final String SESSION_KEY = "dev.kumaforge.spiffe-id";
 
+  /** Session value meaning "the peer has no identity", so TLS-only sessions are checked once. */
+  private static final String NONE = "none";
+
   private static final int URI_SAN = 6;
 
   private ClientIdentity() {}
@@ -69,16 +72,19 @@ public final class ClientIdentity {
     if (cached instanceof SpiffeId id) {
       return id;
     }
-    try {
-      Certificate[] peer = session.getPeerCertificates();
-      if (peer.length == 0 || !(peer[0] instanceof X509Certificate leaf)) {
-        return null;
-      }
-      SpiffeId id = of(leaf);
-      session.putValue(SESSION_KEY, id);
-      return id;
-    } catch (SSLPeerUnverifiedException | CertificateException e) {
+    if (cached != null) {
       return null;
     }
+    SpiffeId id = null;
+    try {
+      Certificate[] peer = session.getPeerCertificates();
+      if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
+        id = of(leaf);
+      }
+    } catch (SSLPeerUnverifiedException | CertificateException e) {
+      // no verified client certificate (plain TLS): no identity
+    }
+    session.putValue(SESSION_KEY, id == null ? NONE : id);
+    return id;
   }
 }
