@@ -114,6 +114,10 @@ public final class ServerTls {
   private static SSLContext build(TlsConfig config) {
     List<X509Certificate> chain = Pem.certificates(Path.of(config.certificate()));
     PrivateKey key = Pem.privateKey(Path.of(config.privateKey()));
+    if (!chain.get(0).getNotAfter().after(new java.util.Date())) {
+      throw new IllegalArgumentException(
+          config.certificate() + ": expired at " + chain.get(0).getNotAfter().toInstant());
+    }
     if (!TlsConfig.matches(key, chain.get(0))) {
       throw new IllegalArgumentException(
           config.privateKey() + ": not the key of the certificate in " + config.certificate());
