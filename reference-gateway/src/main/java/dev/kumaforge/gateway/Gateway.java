@@ -7,13 +7,12 @@ import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.admin.AdminHandler;
 import dev.kumaforge.gateway.ai.AiGateway;
 import dev.kumaforge.gateway.config.GatewayConfig;
-import dev.kumaforge.gateway.config.HostPort;
-import dev.kumaforge.gateway.harden.ListenerSettings;
 import dev.kumaforge.gateway.healthcheck.HealthChecker;
 import dev.kumaforge.gateway.metrics.GatewayMetrics;
 import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.ProxyHandler;
 import dev.kumaforge.gateway.proxy.Snapshot;
+import dev.kumaforge.gateway.server.ListenerServer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
 
 /**
@@ -43,8 +41,6 @@ public final class Gateway implements AutoCloseable {
   /** Classpath resource with the gateway's Pekko settings (not named reference.conf). */
   public static final String PEKKO_CONFIG = "dev/kumaforge/gateway/pekko.conf";
 
-  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(15);
-
   private final ActorSystem system;
   private final Config pekkoConfig;
   private final NanoClock clock;
@@ -53,8 +49,8 @@ public final class Gateway implements AutoCloseable {
   private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
   private final Map<String, String> listeners = new LinkedHashMap<>();
   private volatile boolean draining;
-  private ServerBinding publicBinding;
-  private ServerBinding adminBinding;
+  private ListenerServer publicServer;
+  private ListenerServer adminServer;
   private boolean closed;
   private HealthChecker healthChecker;
   private org.apache.pekko.actor.Cancellable fileWatch;
@@ -138,26 +134,14 @@ public final class Gateway implements AutoCloseable {
             mat,
             system.dispatcher(),
             ai::usageJson);
-    GatewayConfig.Listener publicListener = config.listeners().get(GatewayConfig.PUBLIC);
-    GatewayConfig.Listener adminListener = config.listeners().get(GatewayConfig.ADMIN);
-    HostPort pub = publicListener.hostPort();
-    HostPort adm = adminListener.hostPort();
-    publicBinding =
-        await(
-            http.newServerAt(pub.host(), pub.port())
-                .withSettings(ListenerSettings.of(pekkoConfig, publicListener.limits()))
-                .bind(proxy),
-            "public",
-            pub);
-    listeners.put(GatewayConfig.PUBLIC, url(pub.host(), publicBinding));
-    adminBinding =
-        await(
-            http.newServerAt(adm.host(), adm.port())
-                .withSettings(ListenerSettings.of(pekkoConfig, adminListener.limits()))
-                .bind(admin),
-            "admin",
-            adm);
-    listeners.put(GatewayConfig.ADMIN, url(adm.host(), adminBinding));
+    publicServer =
+        ListenerServer.bind(
+            system, GatewayConfig.PUBLIC, config.listeners().get(GatewayConfig.PUBLIC), proxy);
+    listeners.put(GatewayConfig.PUBLIC, publicServer.url());
+    adminServer =
+        ListenerServer.bind(
+            system, GatewayConfig.ADMIN, config.listeners().get(GatewayConfig.ADMIN), admin);
+    listeners.put(GatewayConfig.ADMIN, adminServer.url());
     healthChecker = startHealthChecks(snapshot.get());
     if (configFile != null && config.reload().watchFile()) {
       watchConfigFile(config.reload().pollInterval());
@@ -209,31 +193,16 @@ public final class Gateway implements AutoCloseable {
         clock);
   }
 
-  private static ServerBinding await(
-      java.util.concurrent.CompletionStage<ServerBinding> stage, String name, HostPort address) {
-    try {
-      return stage.toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding listener " + name, e);
-    } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalStateException(
-          "cannot bind listener " + name + " to " + address + ": " + cause.getMessage(), cause);
-    }
-  }
-
-  private static String url(String host, ServerBinding binding) {
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    if ("0.0.0.0".equals(host)) {
-      h = "127.0.0.1";
-    }
-    return "http://" + h + ":" + binding.localAddress().getPort();
-  }
-
-  /** Listener name ({@code public}, {@code admin}) to {@code http://host:port}. */
+  /** Listener name ({@code public}, {@code admin}) to {@code http(s)://host:port}. */
   public Map<String, String> listeners() {
     return Collections.unmodifiableMap(listeners);
+  }
+
+  /** The bound listener {@code name} ({@code public} or {@code admin}), or null. */
+  public ListenerServer listener(String name) {
+    return GatewayConfig.ADMIN.equals(name)
+        ? adminServer
+        : GatewayConfig.PUBLIC.equals(name) ? publicServer : null;
   }
 
   /** The active config snapshot. */
@@ -328,17 +297,14 @@ public final class Gateway implements AutoCloseable {
     }
     Duration drain = snapshot.get().config().shutdown().drainTimeout();
     try {
-      if (publicBinding != null) {
-        publicBinding
+      if (publicServer != null) {
+        publicServer
             .terminate(drain)
             .toCompletableFuture()
             .get(drain.toMillis() + 5_000, TimeUnit.MILLISECONDS);
       }
-      if (adminBinding != null) {
-        adminBinding
-            .terminate(Duration.ofSeconds(1))
-            .toCompletableFuture()
-            .get(6, TimeUnit.SECONDS);
+      if (adminServer != null) {
+        adminServer.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(6, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

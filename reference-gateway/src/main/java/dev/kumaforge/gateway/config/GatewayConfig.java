@@ -4,6 +4,7 @@ import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
 import dev.kumaforge.common.config.YamlConfig;
 import dev.kumaforge.gateway.consumer.ConsumerConfig;
+import dev.kumaforge.gateway.tls.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,14 +63,39 @@ public record GatewayConfig(
     consumers = immutable(consumers);
   }
 
-  /** Loads and validates {@code file}; throws a ConfigException listing every error. */
+  /**
+   * Loads and validates {@code file}; throws a ConfigException listing every error. Relative file
+   * names (listener TLS files) resolve against the file's folder, and the files are then read and
+   * checked.
+   */
   public static GatewayConfig load(Path file) {
-    return YamlConfig.load(file, GatewayConfig.class);
+    GatewayConfig c = YamlConfig.load(file, GatewayConfig.class);
+    return c.withFilesChecked(file.toAbsolutePath().normalize().getParent(), file.toString());
   }
 
-  /** Parses and validates YAML {@code text}; {@code source} names it in errors. */
+  /**
+   * Parses and validates YAML {@code text}; {@code source} names it in errors. Relative file names
+   * resolve against the working directory.
+   */
   public static GatewayConfig parse(String text, String source) {
-    return YamlConfig.parse(text, source, GatewayConfig.class);
+    GatewayConfig c = YamlConfig.parse(text, source, GatewayConfig.class);
+    return c.withFilesChecked(Path.of("").toAbsolutePath(), source);
+  }
+
+  /** Resolves listener TLS files against {@code dir}, reads them and reports every problem. */
+  private GatewayConfig withFilesChecked(Path dir, String source) {
+    Map<String, Listener> resolved = new LinkedHashMap<>();
+    Validator v = Validator.root();
+    listeners.forEach(
+        (name, l) -> {
+          Listener r = l.tls() == null ? l : l.withTls(l.tls().resolvedAgainst(dir));
+          if (r.tls() != null) {
+            r.tls().checkFiles(v.at("listeners").at(name).at("tls"));
+          }
+          resolved.put(name, r);
+        });
+    v.throwIfInvalid(source);
+    return withListeners(resolved);
   }
 
   /** The backend named {@code name}, or null. */
@@ -216,11 +242,24 @@ public record GatewayConfig(
    * One listener.
    *
    * @param address {@code host:port} to bind; port 0 picks a free port
+   * @param tls TLS (and mTLS) termination, or null for plain HTTP
+   * @param headerTimeout deadline from connection accept, or from the end of the previous response,
+   *     to the end of a request's headers (default 10s)
+   * @param maxConnections open connections beyond which new ones are closed at once (default 16384)
    * @param limits request limits (URI, headers, body), enforced before routing
    */
-  public record Listener(String address, Limits limits) implements Validatable {
+  public record Listener(
+      String address, TlsConfig tls, Duration headerTimeout, Integer maxConnections, Limits limits)
+      implements Validatable {
     public Listener {
+      headerTimeout = headerTimeout == null ? Duration.ofSeconds(10) : headerTimeout;
+      maxConnections = maxConnections == null ? 16384 : maxConnections;
       limits = limits == null ? Limits.defaults() : limits;
+    }
+
+    /** This listener with other TLS settings. */
+    public Listener withTls(TlsConfig newTls) {
+      return new Listener(address, newTls, headerTimeout, maxConnections, limits);
     }
 
     @Override
@@ -229,6 +268,15 @@ public record GatewayConfig(
         v.check(HostPort.isValid(address), "address", "'" + address + "'", HostPort.EXPECTED);
       }
       limits.validate(v.at("limits"));
+      positive(v, headerTimeout, "headerTimeout");
+      v.check(
+          maxConnections >= 1 && maxConnections <= 1_000_000,
+          "maxConnections",
+          maxConnections,
+          "1 to 1000000");
+      if (tls != null) {
+        tls.validate(v.at("tls"));
+      }
     }
 
     /** The parsed address. */

@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.config;
 
 import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
+import dev.kumaforge.gateway.tls.TrafficPermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import java.util.regex.PatternSyntaxException;
  *     any host
  * @param filters request/response header modifiers, URL rewrite, redirect
  * @param llm served by the AI gateway ({@code ai} section) instead of backendRefs (default false)
+ * @param trafficPermission allow/deny by client SPIFFE ID (mTLS listeners), or null for none
  */
 public record Route(
     String name,
@@ -28,7 +30,8 @@ public record Route(
     MeshRateLimit rateLimit,
     List<String> hostnames,
     List<Filter> filters,
-    Boolean llm)
+    Boolean llm,
+    TrafficPermission trafficPermission)
     implements Validatable {
 
   private static final Set<String> METHODS =
@@ -58,6 +61,9 @@ public record Route(
                 "'" + h + "'",
                 "a host name such as api.example.com or *.example.com"));
     v.each("filters", filters, (fv, f) -> f.validate(fv));
+    if (trafficPermission != null) {
+      trafficPermission.validate(v.at("trafficPermission"));
+    }
     boolean redirect =
         filters.stream().anyMatch(f -> f != null && f.type() == FilterType.RequestRedirect);
     if (redirect || llm) {

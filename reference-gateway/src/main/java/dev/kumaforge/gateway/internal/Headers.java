@@ -34,6 +34,12 @@ public final class Headers {
           "traceparent",
           "tracestate");
 
+  /**
+   * The client's verified SPIFFE ID, set by the gateway on mTLS listeners; a client-sent value is
+   * always removed.
+   */
+  public static final String CLIENT_IDENTITY = "x-forge-client-identity";
+
   private static final Set<String> HOP_BY_HOP =
       Set.of(
           "connection",
@@ -47,7 +53,8 @@ public final class Headers {
           "upgrade",
           "timeout-access",
           "remote-address",
-          "x-forwarded-for");
+          "x-forwarded-for",
+          CLIENT_IDENTITY);
 
   private Headers() {}
 

@@ -9,6 +9,9 @@ import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
 import dev.kumaforge.gateway.routing.Router;
+import dev.kumaforge.gateway.tls.ClientIdentity;
+import dev.kumaforge.gateway.tls.SpiffeId;
+import dev.kumaforge.gateway.tls.TrafficPermission;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamFailure;
@@ -28,6 +31,7 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.SslSessionInfo;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
@@ -35,8 +39,9 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  *
  * <pre>
  * request -> {@link RequestGuard}: normalise the path, limits, drop gateway-owned headers (400/413/431)
- *   -> route match (404) -> local rate limit (429) -> redirect filter (3xx)
- *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent
+ *   -> route match (404) -> trafficPermission by client SPIFFE ID (403)
+ *   -> local rate limit (429) -> redirect filter (3xx)
+ *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent, x-forge-client-identity
  *   -> header modifier, URL rewrite -> weighted backend -> {@link Exchange}: circuit breaker, endpoint,
  *      timeouts, retries -> streamed response
  * </pre>
@@ -118,6 +123,20 @@ public final class ProxyHandler
       return CompletableFuture.completedFuture(r);
     }
     RouteRuntime route = router.target(index);
+    SpiffeId identity = clientIdentity(request);
+    TrafficPermission permission = route.trafficPermission();
+    if (permission != null && !permission.allows(identity)) {
+      request.discardEntityBytes(ctx.materializer());
+      ctx.metrics().request(route.name(), 403, ctx.clock().nanoTime() - start);
+      return CompletableFuture.completedFuture(
+          ErrorResponses.of(
+              403,
+              "forbidden",
+              (identity == null ? "a client without a SPIFFE identity" : "client " + identity)
+                  + " is not allowed on route "
+                  + route.name(),
+              List.of()));
+    }
     String clientIp = clientIp(request);
     LocalRateLimiter limiter = route.rateLimiter();
     if (limiter != null) {
@@ -175,6 +194,9 @@ public final class ProxyHandler
             request.getUri().getScheme(),
             tracing.requestId(),
             tracing.traceparent());
+    if (identity != null) {
+      headers.add(RawHeader.create(Headers.CLIENT_IDENTITY, identity.toString()));
+    }
     HttpRequest upstream =
         filters.isEmpty()
             ? request.withHeaders(headers)
@@ -236,6 +258,12 @@ public final class ProxyHandler
           }
           ctx.metrics().mirrored(m.name(), result.isSuccess());
         });
+  }
+
+  /** The mTLS client's verified SPIFFE ID, or null (plain listener, no client certificate). */
+  private static SpiffeId clientIdentity(HttpRequest request) {
+    Optional<SslSessionInfo> ssl = request.getAttribute(AttributeKeys.sslSession);
+    return ssl.isEmpty() ? null : ClientIdentity.of(ssl.get().getSession());
   }
 
   private static String clientIp(HttpRequest request) {

@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.gateway.config.Route;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.tls.TrafficPermission;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,6 +16,7 @@ public final class RouteRuntime {
   private final RouteFilters filters;
   private final BackendRuntime mirror;
   private boolean llm;
+  private TrafficPermission trafficPermission;
 
   RouteRuntime(
       String name,
@@ -46,6 +48,7 @@ public final class RouteRuntime {
         filters.mirror() == null ? null : lookup.apply(filters.mirror().backendRef().name());
     RouteRuntime rt = new RouteRuntime(r.name(), bs, weights, rl, filters, mirror);
     rt.llm = r.llm();
+    rt.trafficPermission = r.trafficPermission();
     return rt;
   }
 
@@ -56,6 +59,11 @@ public final class RouteRuntime {
   /** Whether the AI gateway serves this route. */
   public boolean llm() {
     return llm;
+  }
+
+  /** Allow/deny by client SPIFFE ID, or null when every client may use the route. */
+  public TrafficPermission trafficPermission() {
+    return trafficPermission;
   }
 
   /** The mirror backend, or null. */

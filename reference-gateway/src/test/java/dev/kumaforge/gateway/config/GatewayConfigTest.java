@@ -5,15 +5,97 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kumaforge.common.config.ConfigError;
 import dev.kumaforge.common.config.ConfigException;
+import dev.kumaforge.gateway.tls.DevCertificates;
+import dev.kumaforge.gateway.tls.KeyType;
+import dev.kumaforge.gateway.tls.SpiffeId;
+import dev.kumaforge.gateway.tls.TlsConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayConfigTest {
 
   @Test
   void examplesLoad() {
     assertThat(GatewayConfig.load(Path.of("examples/gateway.yaml")).routes()).hasSize(3);
+  }
+
+  @Test
+  void mtlsExampleLoadsWithCertificatesFromForgeCertsBesideIt(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("mtls.yaml");
+    Files.copy(Path.of("examples/mtls.yaml"), config);
+    assertThatThrownBy(() -> GatewayConfig.load(config))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::path)
+                    .containsExactlyInAnyOrder(
+                        "listeners.public.tls.certificate",
+                        "listeners.public.tls.privateKey",
+                        "listeners.public.tls.clientCaBundles[0]"))
+        .hasMessageContaining("file not found");
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    DevCertificates.Issued ca =
+        DevCertificates.ca("ca", KeyType.EC_P256, Instant.now(), Duration.ofDays(1));
+    DevCertificates.write(certs, "ca", ca);
+    DevCertificates.write(
+        certs,
+        "server",
+        DevCertificates.leaf(
+            ca,
+            DevCertificates.LeafSpec.server(
+                "gateway", SpiffeId.parse("spiffe://forge.local/gateway"), List.of("127.0.0.1"))));
+    GatewayConfig c = GatewayConfig.load(config);
+    TlsConfig tls = c.listeners().get("public").tls();
+    assertThat(tls.mutual()).isTrue();
+    assertThat(Path.of(tls.certificate())).isEqualTo(certs.resolve("server.pem"));
+    assertThat(tls.protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    assertThat(c.routes().get(0).trafficPermission().rules()).hasSize(2);
+  }
+
+  @Test
+  void badTlsAndListenerSettingsAreReportedTogether() {
+    String yaml =
+        """
+        listeners:
+          public:
+            address: "127.0.0.1:0"
+            headerTimeout: 0s
+            maxConnections: 0
+            tls:
+              protocols: [TLSv1.1]
+              cipherSuites: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_128_GCM_SHA256]
+              clientValidation: require
+          admin: {address: "127.0.0.1:0"}
+        backends: [{name: b, endpoints: [{address: "h:1"}]}]
+        routes:
+          - name: r
+            backendRefs: [{name: b}]
+            trafficPermission: {rules: [{spiffeId: "https://x/y", action: Allow}, {spiffeId: "spiffe://a/*"}]}
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::path)
+                    .containsExactlyInAnyOrder(
+                        "listeners.public.headerTimeout",
+                        "listeners.public.maxConnections",
+                        "listeners.public.tls.certificate",
+                        "listeners.public.tls.privateKey",
+                        "listeners.public.tls.protocols[0]",
+                        "listeners.public.tls.cipherSuites[0]",
+                        "listeners.public.tls.cipherSuites[1]",
+                        "listeners.public.tls.clientCaBundles",
+                        "routes[0].trafficPermission.rules[0].spiffeId",
+                        "routes[0].trafficPermission.rules[1].action"))
+        .hasMessageContaining("CBC and static-RSA suites are refused");
   }
 
   @Test

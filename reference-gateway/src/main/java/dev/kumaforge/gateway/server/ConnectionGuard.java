@@ -1,0 +1,234 @@
+package dev.kumaforge.gateway.server;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.Done;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.BidiShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+
+/**
+ * One connection's guard, between Pekko's HTTP server layer and the request handler: it refuses the
+ * connection when the listener already has {@code maxConnections} open, and closes it when a
+ * request's headers have not fully arrived within {@code headerTimeout} of the accept or of the end
+ * of the previous response (a slow-header, "slowloris", client).
+ *
+ * <pre>
+ *   TCP -> [TLS] -> HTTP server layer --HttpRequest--> ConnectionGuard --> handler
+ *                                     <-HttpResponse-- (entity end re-arms) <--
+ * </pre>
+ *
+ * <p>Pekko emits a request once its header block is parsed, so "request seen" is "headers ended".
+ * Closing completes the response side, which makes the server layer close the connection.
+ */
+final class ConnectionGuard
+    extends GraphStage<BidiShape<HttpRequest, HttpRequest, HttpResponse, HttpResponse>> {
+
+  /** Counters shared by every connection of one listener. */
+  static final class Limits {
+    final Duration headerTimeout;
+    final int maxConnections;
+    final AtomicInteger open = new AtomicInteger();
+    final LongAdder refused = new LongAdder();
+    final LongAdder headerTimeouts = new LongAdder();
+
+    Limits(Duration headerTimeout, int maxConnections) {
+      this.headerTimeout = headerTimeout;
+      this.maxConnections = maxConnections;
+    }
+  }
+
+  private static final String DEADLINE = "header-deadline";
+
+  private final Inlet<HttpRequest> requestIn = Inlet.create("ConnectionGuard.requestIn");
+  private final Outlet<HttpRequest> requestOut = Outlet.create("ConnectionGuard.requestOut");
+  private final Inlet<HttpResponse> responseIn = Inlet.create("ConnectionGuard.responseIn");
+  private final Outlet<HttpResponse> responseOut = Outlet.create("ConnectionGuard.responseOut");
+  private final BidiShape<HttpRequest, HttpRequest, HttpResponse, HttpResponse> shape =
+      new BidiShape<>(requestIn, requestOut, responseIn, responseOut);
+  private final Limits limits;
+
+  ConnectionGuard(Limits limits) {
+    this.limits = limits;
+  }
+
+  @Override
+  public BidiShape<HttpRequest, HttpRequest, HttpResponse, HttpResponse> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new TimerGraphStageLogic(shape) {
+      private final long timeoutNanos = limits.headerTimeout.toNanos();
+      private boolean counted;
+      private long requests;
+      private long responsesDone;
+      private AsyncCallback<Done> responseDone;
+      // One timer at a time: a request only clears "armed" and a response end moves the deadline,
+      // so keep-alive traffic costs a clock read per request instead of a scheduler task.
+      private boolean armed;
+      private long deadline;
+      private boolean timerPending;
+
+      {
+        setHandler(
+            requestIn,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                requests++;
+                armed = false;
+                push(requestOut, grab(requestIn));
+              }
+
+              @Override
+              public void onUpstreamFinish() {
+                complete(requestOut);
+              }
+            });
+        setHandler(
+            requestOut,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                pull(requestIn);
+              }
+
+              @Override
+              public void onDownstreamFinish(Throwable cause) {
+                cancel(requestIn, cause);
+              }
+            });
+        setHandler(
+            responseIn,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                push(responseOut, watched(grab(responseIn)));
+              }
+
+              @Override
+              public void onUpstreamFinish() {
+                complete(responseOut);
+              }
+            });
+        setHandler(
+            responseOut,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                pull(responseIn);
+              }
+
+              @Override
+              public void onDownstreamFinish(Throwable cause) {
+                cancel(responseIn, cause);
+              }
+            });
+      }
+
+      @Override
+      public void preStart() {
+        counted = true;
+        if (limits.open.incrementAndGet() > limits.maxConnections) {
+          limits.refused.increment();
+          completeStage();
+          return;
+        }
+        responseDone = createAsyncCallback(d -> onResponseDone());
+        arm();
+      }
+
+      private void arm() {
+        armed = true;
+        deadline = System.nanoTime() + timeoutNanos;
+        if (!timerPending) {
+          timerPending = true;
+          scheduleOnce(DEADLINE, limits.headerTimeout);
+        }
+      }
+
+      @Override
+      public void postStop() {
+        if (counted) {
+          limits.open.decrementAndGet();
+        }
+      }
+
+      @Override
+      public void onTimer(Object key) {
+        timerPending = false;
+        if (!armed) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          timerPending = true;
+          scheduleOnce(DEADLINE, Duration.ofNanos(left));
+          return;
+        }
+        limits.headerTimeouts.increment();
+        completeStage();
+      }
+
+      private void onResponseDone() {
+        responsesDone++;
+        if (responsesDone == requests && !isClosed(responseOut)) {
+          arm();
+        }
+      }
+
+      /** The response, its entity reporting its end (the header deadline restarts then). */
+      private HttpResponse watched(HttpResponse response) {
+        ResponseEntity entity = response.entity();
+        if (entity instanceof HttpEntity.Strict) {
+          onResponseDone();
+          return response;
+        }
+        if (entity instanceof HttpEntity.Default d) {
+          return response.withEntity(
+              HttpEntities.create(
+                  d.getContentType(), d.getContentLength(), notifying(d.getDataBytes())));
+        }
+        if (entity instanceof HttpEntity.Chunked c) {
+          return response.withEntity(chunked(c));
+        }
+        // close-delimited: the connection ends with the response
+        return response;
+      }
+
+      private ResponseEntity chunked(HttpEntity.Chunked c) {
+        org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked sc =
+            (org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked) c;
+        Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts =
+            notifying(Source.fromGraph(sc.chunks()));
+        return new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
+            sc.contentType(), parts.asScala());
+      }
+
+      private <T> Source<T, Object> notifying(Source<T, ?> data) {
+        AsyncCallback<Done> callback = responseDone;
+        return data.watchTermination(
+            (mat, done) -> {
+              done.whenComplete((d, e) -> callback.invoke(Done.done()));
+              return (Object) mat;
+            });
+      }
+    };
+  }
+}

@@ -1,0 +1,162 @@
+package dev.kumaforge.gateway.tls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * A TLS listener's server side: one {@link SSLEngine} per connection from the current {@link
+ * SSLContext}, which {@link #reloadIfChanged()} rebuilds when the certificate, key or CA bundle
+ * files change. New handshakes use the new files; established connections keep their session.
+ *
+ * <pre>{@code
+ * ServerTls tls = ServerTls.load(config);          // throws when the files are unusable
+ * SSLEngine engine = tls.newEngine();              // per accepted connection
+ * scheduler.every(config.reloadInterval(), tls::reloadIfChanged);
+ * }</pre>
+ */
+public final class ServerTls {
+  private static final char[] NO_PASSWORD = "forge".toCharArray();
+
+  private final TlsConfig config;
+  private final String[] protocols;
+  private final String[] cipherSuites;
+  private volatile SSLContext context;
+  private volatile List<Long> stamps;
+
+  private ServerTls(TlsConfig config, SSLContext context, List<Long> stamps) {
+    this.config = config;
+    this.protocols = config.protocols().toArray(String[]::new);
+    this.cipherSuites = config.cipherSuites().toArray(String[]::new);
+    this.context = context;
+    this.stamps = stamps;
+  }
+
+  /**
+   * Reads the files of {@code config} and builds the first context.
+   *
+   * @throws IllegalArgumentException naming the file that cannot be used
+   */
+  public static ServerTls load(TlsConfig config) {
+    List<Long> stamps = stamps(config);
+    return new ServerTls(config, build(config), stamps);
+  }
+
+  /** The settings this listener was started with. */
+  public TlsConfig config() {
+    return config;
+  }
+
+  /** A server engine for one connection, with the configured protocols, suites and client auth. */
+  public SSLEngine newEngine() {
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(false);
+    SSLParameters p = engine.getSSLParameters();
+    p.setProtocols(protocols);
+    p.setCipherSuites(cipherSuites);
+    p.setUseCipherSuitesOrder(true);
+    if (config.mutual()) {
+      p.setNeedClientAuth(true);
+    }
+    engine.setSSLParameters(p);
+    return engine;
+  }
+
+  /**
+   * Rebuilds the context when any file's size or modification time changed since the last load.
+   *
+   * @return true when a new context is now in use
+   * @throws IllegalArgumentException when the changed files cannot be used (the old context stays)
+   */
+  public synchronized boolean reloadIfChanged() {
+    List<Long> now = stamps(config);
+    if (now.equals(stamps)) {
+      return false;
+    }
+    stamps = now;
+    context = build(config);
+    return true;
+  }
+
+  private static List<Long> stamps(TlsConfig config) {
+    List<String> files = new ArrayList<>();
+    files.add(config.certificate());
+    files.add(config.privateKey());
+    files.addAll(config.clientCaBundles());
+    List<Long> out = new ArrayList<>();
+    for (String f : files) {
+      Path p = Path.of(f);
+      try {
+        out.add(Files.getLastModifiedTime(p).toMillis());
+        out.add(Files.size(p));
+      } catch (IOException e) {
+        out.add(-1L);
+        out.add(-1L);
+      }
+    }
+    return out;
+  }
+
+  private static SSLContext build(TlsConfig config) {
+    List<X509Certificate> chain = Pem.certificates(Path.of(config.certificate()));
+    PrivateKey key = Pem.privateKey(Path.of(config.privateKey()));
+    if (!chain.get(0).getNotAfter().after(new java.util.Date())) {
+      throw new IllegalArgumentException(
+          config.certificate() + ": expired at " + chain.get(0).getNotAfter().toInstant());
+    }
+    if (!TlsConfig.matches(key, chain.get(0))) {
+      throw new IllegalArgumentException(
+          config.privateKey() + ": not the key of the certificate in " + config.certificate());
+    }
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("server", key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, NO_PASSWORD);
+      TrustManager[] trust = null;
+      if (config.mutual()) {
+        trust = new TrustManager[] {new SpiffeTrustManager(pkix(config.clientCaBundles()))};
+      }
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), trust, null);
+      return ctx;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("cannot build the TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  private static X509ExtendedTrustManager pkix(List<String> bundles)
+      throws GeneralSecurityException, IOException {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    int n = 0;
+    for (String bundle : bundles) {
+      for (X509Certificate ca : Pem.certificates(Path.of(bundle))) {
+        trusted.setCertificateEntry("ca-" + n++, ca);
+      }
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trusted);
+    return Arrays.stream(tmf.getTrustManagers())
+        .filter(X509ExtendedTrustManager.class::isInstance)
+        .map(X509ExtendedTrustManager.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new GeneralSecurityException("no X509 trust manager"));
+  }
+}

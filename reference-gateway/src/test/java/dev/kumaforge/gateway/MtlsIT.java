@@ -1,0 +1,156 @@
+package dev.kumaforge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kumaforge.gateway.tls.DevCertificates;
+import dev.kumaforge.gateway.tls.DevCertificates.Issued;
+import dev.kumaforge.gateway.tls.SpiffeId;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RELIABILITY 19 and the client identity: an mTLS listener refuses clients without a usable
+ * certificate at the handshake, routes with {@code trafficPermission} answer 403 to identities they
+ * do not allow, and the backend sees the verified identity in {@code x-forge-client-identity},
+ * never a client-sent one.
+ */
+class MtlsIT {
+  @TempDir Path dir;
+  private TestUpstream upstream;
+  private Gateway gateway;
+  private TlsFixture certs;
+
+  @BeforeEach
+  void start() throws Exception {
+    upstream = new TestUpstream("u");
+    certs = new TlsFixture(dir);
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(
+        config,
+        """
+        listeners:
+          public:
+            address: "127.0.0.1:0"
+            tls:
+              certificate: server.pem
+              privateKey: server-key.pem
+              clientValidation: require
+              clientCaBundles: [ca.pem]
+          admin: {address: "127.0.0.1:0"}
+        backends: [{name: b, endpoints: [{address: "%s"}]}]
+        routes:
+          - name: team-a
+            matches: [{path: {type: PathPrefix, value: /team-a}}]
+            backendRefs: [{name: b}]
+            trafficPermission:
+              default: Deny
+              rules:
+                - {spiffeId: "spiffe://forge.local/ns/team-a/*", action: Allow}
+                - {spiffeId: "spiffe://forge.local/ns/team-a/blocked", action: Deny}
+          - name: open
+            backendRefs: [{name: b}]
+        """
+            .formatted(upstream.address()));
+    gateway = Gateway.start(config);
+  }
+
+  @AfterEach
+  void stop() {
+    gateway.close();
+    upstream.close();
+  }
+
+  private HttpResponse<String> get(Issued client, String path, String... headers) throws Exception {
+    HttpClient http = TlsFixture.http(TlsFixture.context(client, certs.ca));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(gateway.listeners().get("public") + path));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void clientsWithoutAUsableCertificateFailTheHandshakeAndTheBackendSeesNothing() throws Exception {
+    Issued expired =
+        DevCertificates.leaf(
+            certs.ca,
+            DevCertificates.LeafSpec.client(
+                    "old", SpiffeId.parse("spiffe://forge.local/ns/team-a/old"))
+                .withValidity(Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1)));
+    Issued foreign = TlsFixture.client(TlsFixture.ca("foreign CA"), "/ns/team-a/client");
+    Issued twoUris =
+        TlsFixture.clientWithUris(
+            certs.ca, "spiffe://forge.local/ns/team-a/a", "spiffe://forge.local/ns/team-a/b");
+    Issued httpsUri = TlsFixture.clientWithUris(certs.ca, "https://forge.local/ns/team-a/a");
+    Issued noUri = TlsFixture.clientWithUris(certs.ca);
+    for (Issued bad : new Issued[] {null, expired, foreign, twoUris, httpsUri, noUri}) {
+      for (String path : new String[] {"/team-a/x", "/open"}) {
+        assertThatThrownBy(() -> get(bad, path)).isInstanceOf(IOException.class);
+      }
+    }
+    assertThat(upstream.count.get()).isZero();
+  }
+
+  @Test
+  void trafficPermissionRefusesOtherIdentitiesWith403() throws Exception {
+    for (String id : new String[] {"/ns/team-b/client", "/ns/team-a/blocked", "/team-a"}) {
+      HttpResponse<String> r = get(TlsFixture.client(certs.ca, id), "/team-a/x");
+      assertThat(r.statusCode()).as(id).isEqualTo(403);
+      assertThat(r.body())
+          .contains("\"code\":\"forbidden\"")
+          .contains("client spiffe://forge.local" + id + " is not allowed on route team-a");
+    }
+    assertThat(upstream.count.get()).isZero();
+    assertThat(get(TlsFixture.client(certs.ca, "/ns/team-b/client"), "/open").statusCode())
+        .isEqualTo(200);
+    assertThat(get(TlsFixture.client(certs.ca, "/ns/team-a/svc"), "/team-a/x").statusCode())
+        .isEqualTo(200);
+    assertThat(upstream.count.get()).isEqualTo(2);
+  }
+
+  @Test
+  void theBackendSeesTheVerifiedIdentityNeverAClientSentOne() throws Exception {
+    HttpResponse<String> r =
+        get(
+            TlsFixture.client(certs.ca, "/ns/team-a/svc"),
+            "/team-a/x",
+            "X-Forge-Client-Identity",
+            "spiffe://forge.local/admin");
+    assertThat(r.statusCode()).isEqualTo(200);
+    TestUpstream.Seen seen = upstream.seen.poll();
+    assertThat(seen.header("x-forge-client-identity"))
+        .isEqualTo("spiffe://forge.local/ns/team-a/svc");
+  }
+
+  @Test
+  void aPlainListenerStripsAClientSentIdentity() throws Exception {
+    try (GatewayFixture plain =
+        new GatewayFixture(
+            """
+            backends: [{name: b, endpoints: [{address: "%s"}]}]
+            routes: [{name: r, backendRefs: [{name: b}]}]
+            """
+                .formatted(upstream.address()))) {
+      HttpResponse<String> r =
+          plain.send(
+              HttpRequest.newBuilder(URI.create(plain.url("/x")))
+                  .header("x-forge-client-identity", "spiffe://forge.local/admin")
+                  .build());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(upstream.seen.poll().header("x-forge-client-identity")).isNull();
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.kumaforge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * RELIABILITY 13 and 15 at the listener: slow-header connections are closed at the header deadline
+ * while normal requests succeed, a response streaming longer than the deadline is not cut, and
+ * connections beyond {@code maxConnections} are refused without disturbing open ones.
+ */
+class SlowClientIT {
+  private static String config(TestUpstream u, String listener) {
+    return """
+        listeners:
+          public: {address: "127.0.0.1:0", %s}
+          admin: {address: "127.0.0.1:0"}
+        backends: [{name: b, endpoints: [{address: "%s"}]}]
+        routes: [{name: r, backendRefs: [{name: b}]}]
+        """
+        .formatted(listener, u.address());
+  }
+
+  private static Gateway start(TestUpstream u, String listener) {
+    return Gateway.start(
+        dev.kumaforge.gateway.config.GatewayConfig.parse(config(u, listener), "test"));
+  }
+
+  private static InetSocketAddress address(Gateway gw) {
+    URI u = URI.create(gw.listeners().get("public"));
+    return new InetSocketAddress(u.getHost(), u.getPort());
+  }
+
+  @Test
+  void tricklingHeadersAreClosedAtTheDeadlineWhileNormalRequestsSucceed() throws Exception {
+    int tricklers = 300;
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(u, "headerTimeout: 1s")) {
+      List<SocketChannel> open = new ArrayList<>();
+      for (int i = 0; i < tricklers; i++) {
+        SocketChannel c = SocketChannel.open(address(gw));
+        c.write(ascii("GET /slow HTTP/1.1\r\nHost: x\r\n"));
+        c.configureBlocking(false);
+        open.add(c);
+      }
+      long started = System.nanoTime();
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      int normal = 0;
+      int closed = 0;
+      ByteBuffer sink = ByteBuffer.allocate(256);
+      long lastTrickle = started;
+      while (!open.isEmpty() && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(15)) {
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(URI.create(gw.listeners().get("public") + "/ok")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        normal++;
+        boolean trickle = System.nanoTime() - lastTrickle > TimeUnit.MILLISECONDS.toNanos(200);
+        if (trickle) {
+          lastTrickle = System.nanoTime();
+        }
+        for (var it = open.iterator(); it.hasNext(); ) {
+          SocketChannel c = it.next();
+          boolean gone;
+          try {
+            if (trickle) {
+              c.write(ascii("x-t: 1\r\n"));
+            }
+            sink.clear();
+            gone = c.read(sink) < 0;
+          } catch (IOException e) {
+            gone = true;
+          }
+          if (gone) {
+            assertThat(System.nanoTime() - started)
+                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(900));
+            c.close();
+            it.remove();
+            closed++;
+          }
+        }
+      }
+      assertThat(closed).isEqualTo(tricklers);
+      assertThat(gw.listener("public").headerTimeouts()).isGreaterThanOrEqualTo(tricklers);
+      assertThat(u.seen).allMatch(s -> s.path().equals("/ok"));
+      assertThat(u.count.get()).isEqualTo(normal);
+    }
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsClosedAtTheDeadlineButALongResponseIsNot() throws Exception {
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(u, "headerTimeout: 500ms")) {
+      u.behave(
+          (ex, n) -> {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (int i = 0; i < 6; i++) {
+              out.write(("data: " + i + "\n\n").getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+              Thread.sleep(250); // the upstream's pace: 1.5 s, three header deadlines
+            }
+          });
+      try (Socket s = new Socket()) {
+        s.connect(address(gw));
+        s.setSoTimeout(10_000);
+        s.getOutputStream()
+            .write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String all = new String(s.getInputStream().readNBytes(4096), StandardCharsets.US_ASCII);
+        // the whole chunked stream arrived, then the idle connection was closed at the deadline
+        assertThat(all).contains("data: 0").contains("data: 5").endsWith("0\r\n\r\n");
+      }
+      assertThat(gw.listener("public").headerTimeouts()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void connectionsBeyondTheMaximumAreRefusedAndOpenOnesKeepWorking() throws Exception {
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(u, "maxConnections: 3, headerTimeout: 30s")) {
+      List<Socket> held = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Socket s = new Socket();
+        s.connect(address(gw));
+        s.setSoTimeout(5_000);
+        held.add(s);
+      }
+      await().until(() -> gw.listener("public").openConnections() == 3);
+      try (Socket extra = new Socket()) {
+        extra.connect(address(gw));
+        extra.setSoTimeout(5_000);
+        assertThat(readOrTimeout(extra)).isEqualTo(-1);
+      }
+      assertThat(gw.listener("public").refusedConnections()).isEqualTo(1);
+      assertThat(TlsFixture.get(held.get(0), "/still-served").status()).isEqualTo(200);
+      held.get(1).close();
+      held.get(2).close();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> gw.listener("public").openConnections() == 1);
+      try (Socket again = new Socket()) {
+        again.connect(address(gw));
+        again.setSoTimeout(5_000);
+        assertThat(TlsFixture.get(again, "/recovered").status()).isEqualTo(200);
+      }
+      held.get(0).close();
+      assertThat(u.seen)
+          .extracting(TestUpstream.Seen::path)
+          .containsExactly("/still-served", "/recovered");
+    }
+  }
+
+  private static int readOrTimeout(Socket s) throws IOException {
+    try {
+      return s.getInputStream().read();
+    } catch (SocketTimeoutException e) {
+      return -2;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+  }
+}

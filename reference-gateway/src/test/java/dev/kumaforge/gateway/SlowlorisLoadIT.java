@@ -1,0 +1,210 @@
+package dev.kumaforge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kumaforge.backends.MockBackends;
+import dev.kumaforge.backends.config.BackendsConfig;
+import dev.kumaforge.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * RELIABILITY 13 at full size, run by hand (it takes about 40 s and prints figures; it asserts no
+ * timing): normal clients' latency without and with 2,000 connections trickling header bytes that
+ * reconnect whenever the header deadline closes them.
+ *
+ * <pre>
+ * ./mvnw -B -o -pl reference-gateway -am verify -Dit.test=SlowlorisLoadIT -Dtest=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+ *     -Dforge.slowloris=true
+ * </pre>
+ *
+ * <p>Normal load: 4 keep-alive connections at 100 req/s each ({@code GET /health/ready} of a mock
+ * provider), timed from the intended send time.
+ */
+@EnabledIfSystemProperty(named = "forge.slowloris", matches = "true")
+class SlowlorisLoadIT {
+  private static final int ATTACKERS = 2_000;
+  private static final int CLIENTS = 4;
+  private static final int RATE_PER_CLIENT = 100;
+  private static final long PHASE_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+  @Test
+  void normalClientsKeepTheirLatencyUnder2000TricklingConnections() throws Exception {
+    try (MockBackends u =
+            MockBackends.start(
+                BackendsConfig.parse(
+                    """
+                    seed: 1
+                    providers:
+                      - name: p
+                        listen: 127.0.0.1:0
+                        models: [{name: m, price: {input: 1, output: 1}}]
+                    """,
+                    "slowloris providers"));
+        Gateway gw =
+            Gateway.start(
+                GatewayConfig.parse(
+                    """
+                    listeners:
+                      public: {address: "127.0.0.1:0", headerTimeout: 5s}
+                      admin: {address: "127.0.0.1:0"}
+                    backends: [{name: b, endpoints: [{address: "%s"}]}]
+                    routes: [{name: r, backendRefs: [{name: b}]}]
+                    """
+                        .formatted(URI.create(u.listeners().get("p")).getAuthority()),
+                    "slowloris"))) {
+      URI url = URI.create(gw.listeners().get("public"));
+      InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
+      ExecutorService pool = Executors.newCachedThreadPool();
+      try {
+        phase(address, pool); // warm-up
+        long[] baseline = phase(address, pool);
+        AtomicBoolean attacking = new AtomicBoolean(true);
+        AtomicInteger closedByGateway = new AtomicInteger();
+        Future<?> attack = pool.submit(() -> attack(address, attacking, closedByGateway));
+        long[] underAttack = phase(address, pool);
+        attacking.set(false);
+        attack.get();
+        System.out.printf(
+            "SLOWLORIS normal clients %d x %d req/s, %d trickling connections, header deadline 5s%n"
+                + "  baseline      %s%n  under attack  %s%n  closed at the deadline: %d,"
+                + " gateway headerTimeouts: %d%n",
+            CLIENTS,
+            RATE_PER_CLIENT,
+            ATTACKERS,
+            describe(baseline),
+            describe(underAttack),
+            closedByGateway.get(),
+            gw.listener("public").headerTimeouts());
+        assertThat(closedByGateway.get()).isGreaterThanOrEqualTo(ATTACKERS);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** Latencies (µs) of every normal request of one phase; a failed request throws. */
+  private static long[] phase(InetSocketAddress address, ExecutorService pool) throws Exception {
+    List<Future<long[]>> clients = new ArrayList<>();
+    for (int i = 0; i < CLIENTS; i++) {
+      clients.add(pool.submit(() -> client(address)));
+    }
+    List<Long> all = new ArrayList<>();
+    for (Future<long[]> f : clients) {
+      for (long v : f.get()) {
+        all.add(v);
+      }
+    }
+    return all.stream().mapToLong(Long::longValue).sorted().toArray();
+  }
+
+  private static long[] client(InetSocketAddress address) throws IOException {
+    long interval = TimeUnit.SECONDS.toNanos(1) / RATE_PER_CLIENT;
+    int n = (int) (PHASE_NANOS / interval);
+    long[] latencies = new long[n];
+    try (Socket s = new Socket()) {
+      s.connect(address, 5_000);
+      s.setSoTimeout(10_000);
+      s.setTcpNoDelay(true);
+      long next = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        TlsFixture.Response r = TlsFixture.get(s, "/health/ready");
+        if (r.status() != 200) {
+          throw new IOException("normal request failed with " + r.status());
+        }
+        latencies[i] = (System.nanoTime() - next) / 1_000;
+        next += interval;
+      }
+    }
+    return latencies;
+  }
+
+  /** Keeps ATTACKERS connections trickling one header line a second, reopening closed ones. */
+  private static void attack(
+      InetSocketAddress address, AtomicBoolean attacking, AtomicInteger closed) {
+    List<SocketChannel> conns = new ArrayList<>();
+    ByteBuffer sink = ByteBuffer.allocate(256);
+    try {
+      while (attacking.get()) {
+        while (conns.size() < ATTACKERS) {
+          SocketChannel c = SocketChannel.open(address);
+          c.write(ascii("GET /attack HTTP/1.1\r\nHost: x\r\n"));
+          c.configureBlocking(false);
+          conns.add(c);
+        }
+        long roundEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (var it = conns.iterator(); it.hasNext(); ) {
+          SocketChannel c = it.next();
+          boolean gone;
+          try {
+            c.write(ascii("x-t: 1\r\n"));
+            sink.clear();
+            gone = c.read(sink) < 0;
+          } catch (IOException e) {
+            gone = true;
+          }
+          if (gone) {
+            closeQuietly(c);
+            it.remove();
+            closed.incrementAndGet();
+          }
+        }
+        long wait = roundEnd - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      conns.forEach(SlowlorisLoadIT::closeQuietly);
+    }
+  }
+
+  private static void closeQuietly(SocketChannel c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // already gone
+    }
+  }
+
+  private static String describe(long[] sortedMicros) {
+    return String.format(
+        "n=%d p50=%dus p99=%dus p99.9=%dus max=%dus",
+        sortedMicros.length,
+        at(sortedMicros, 0.50),
+        at(sortedMicros, 0.99),
+        at(sortedMicros, 0.999),
+        sortedMicros[sortedMicros.length - 1]);
+  }
+
+  private static long at(long[] sorted, double q) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private static ByteBuffer ascii(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+  }
+}
