@@ -6,6 +6,7 @@ import dev.kumaforge.common.config.ConfigException;
 import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.admin.AdminHandler;
 import dev.kumaforge.gateway.ai.AiGateway;
+import dev.kumaforge.gateway.auth.AdminGuard;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.healthcheck.HealthChecker;
@@ -137,11 +138,19 @@ public final class Gateway implements AutoCloseable {
             mat,
             system.dispatcher(),
             ai::usageJson);
+    GatewayConfig.Listener adminListener = config.listeners().get(GatewayConfig.ADMIN);
+    org.apache.pekko.japi.function.Function<
+            org.apache.pekko.http.javadsl.model.HttpRequest,
+            java.util.concurrent.CompletionStage<org.apache.pekko.http.javadsl.model.HttpResponse>>
+        adminService =
+            adminListener.authentication() == null
+                ? admin
+                : new AdminGuard(adminListener.authentication().tokenHash(), admin, mat);
     HostPort pub = config.listeners().get(GatewayConfig.PUBLIC).hostPort();
-    HostPort adm = config.listeners().get(GatewayConfig.ADMIN).hostPort();
+    HostPort adm = adminListener.hostPort();
     publicBinding = await(http.newServerAt(pub.host(), pub.port()).bind(proxy), "public", pub);
     listeners.put(GatewayConfig.PUBLIC, url(pub.host(), publicBinding));
-    adminBinding = await(http.newServerAt(adm.host(), adm.port()).bind(admin), "admin", adm);
+    adminBinding = await(http.newServerAt(adm.host(), adm.port()).bind(adminService), "admin", adm);
     listeners.put(GatewayConfig.ADMIN, url(adm.host(), adminBinding));
     healthChecker = startHealthChecks(snapshot.get());
     if (configFile != null && config.reload().watchFile()) {

@@ -22,7 +22,8 @@ public final class ConfigJson {
   public static final String REDACTED = "<redacted>";
 
   private static final Pattern SECRET =
-      Pattern.compile("(?i).*(secret|password|passwd|token|apikey|api-key|authorization|cookie).*");
+      Pattern.compile(
+          "(?i).*(secret|password|passwd|token|apikey|api-key|authorization|cookie|hash).*");
   private static final ObjectMapper MAPPER = mapper();
 
   private ConfigJson() {}
@@ -71,6 +72,8 @@ public final class ConfigJson {
           if (isSecret(e.getKey()) || (namedSecret && "value".equals(e.getKey()))) {
             e.setValue(MAPPER.getNodeFactory().textNode(REDACTED));
           }
+        } else if (e.getValue().isArray() && isSecret(e.getKey())) {
+          e.setValue(MAPPER.getNodeFactory().textNode(REDACTED));
         } else {
           redact(e.getValue());
         }

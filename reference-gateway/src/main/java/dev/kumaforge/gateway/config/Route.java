@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.config;
 
 import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
+import dev.kumaforge.gateway.auth.RouteAuthentication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,8 @@ import java.util.regex.PatternSyntaxException;
  *     any host
  * @param filters request/response header modifiers, URL rewrite, redirect
  * @param llm served by the AI gateway ({@code ai} section) instead of backendRefs (default false)
+ * @param authentication credentials this route accepts or requires, or null for none (LLM routes
+ *     then require an API key or JWT)
  */
 public record Route(
     String name,
@@ -28,7 +31,8 @@ public record Route(
     MeshRateLimit rateLimit,
     List<String> hostnames,
     List<Filter> filters,
-    Boolean llm)
+    Boolean llm,
+    RouteAuthentication authentication)
     implements Validatable {
 
   private static final Set<String> METHODS =
@@ -58,6 +62,14 @@ public record Route(
                 "'" + h + "'",
                 "a host name such as api.example.com or *.example.com"));
     v.each("filters", filters, (fv, f) -> f.validate(fv));
+    if (authentication != null) {
+      authentication.validate(v.at("authentication"));
+      v.check(
+          !llm || authentication.required(),
+          "authentication.required",
+          false,
+          "true on a route with llm: true (LLM requests are charged to a consumer)");
+    }
     boolean redirect =
         filters.stream().anyMatch(f -> f != null && f.type() == FilterType.RequestRedirect);
     if (redirect || llm) {

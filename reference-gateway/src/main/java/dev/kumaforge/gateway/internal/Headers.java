@@ -7,8 +7,14 @@ import java.util.Set;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
-/** Hop-by-hop header removal and X-Forwarded-For for proxied messages. */
+/**
+ * Hop-by-hop header removal, X-Forwarded-For and the gateway-owned identity header for proxied
+ * messages.
+ */
 public final class Headers {
+  /** Carries the authenticated consumer upstream; a client's copy is always removed. */
+  public static final String CONSUMER = "x-forge-consumer";
+
   private static final Set<String> HOP_BY_HOP =
       Set.of(
           "connection",
@@ -33,12 +39,31 @@ public final class Headers {
    */
   public static List<HttpHeader> forUpstream(
       Iterable<HttpHeader> headers, String clientIp, boolean requestId, boolean traceparent) {
+    return forUpstream(headers, clientIp, requestId, traceparent, null, false);
+  }
+
+  /**
+   * As {@link #forUpstream(Iterable, String, boolean, boolean)}, plus {@code x-forge-consumer:
+   * consumer} when {@code consumer} is not null, and without {@code authorization} and {@code
+   * x-api-key} when {@code stripCredentials}.
+   */
+  public static List<HttpHeader> forUpstream(
+      Iterable<HttpHeader> headers,
+      String clientIp,
+      boolean requestId,
+      boolean traceparent,
+      String consumer,
+      boolean stripCredentials) {
     List<HttpHeader> out = new ArrayList<>(16);
     Set<String> listed = connectionListed(headers);
     boolean hasRequestId = false;
     String parent = null;
     for (HttpHeader h : headers) {
       String n = h.lowercaseName();
+      if (CONSUMER.equals(n)
+          || (stripCredentials && ("authorization".equals(n) || "x-api-key".equals(n)))) {
+        continue;
+      }
       if (!HOP_BY_HOP.contains(n) && (listed == null || !listed.contains(n))) {
         if (traceparent && "traceparent".equals(n)) {
           parent = h.value();
@@ -50,6 +75,9 @@ public final class Headers {
     }
     if (clientIp != null) {
       out.add(RawHeader.create("X-Forwarded-For", clientIp));
+    }
+    if (consumer != null) {
+      out.add(RawHeader.create(CONSUMER, consumer));
     }
     if (requestId && !hasRequestId) {
       out.add(RawHeader.create("x-request-id", TraceContext.newRequestId()));

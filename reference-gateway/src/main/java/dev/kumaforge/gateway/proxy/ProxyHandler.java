@@ -1,6 +1,8 @@
 package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.gateway.ai.AiGateway;
+import dev.kumaforge.gateway.auth.AuthResult;
+import dev.kumaforge.gateway.auth.Authenticator;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
@@ -31,7 +33,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * The public listener's handler.
  *
  * <pre>
- * request -> route match (404) -> local rate limit (429) -> redirect filter (3xx)
+ * request -> route match (404) -> authenticate (401) -> local rate limit (429) -> redirect (3xx)
  *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent
  *   -> header modifier, URL rewrite -> weighted backend -> {@link Exchange}: circuit breaker, endpoint,
  *      timeouts, retries -> streamed response
@@ -64,11 +66,15 @@ public final class ProxyHandler
     try {
       return handle(request);
     } catch (RuntimeException e) {
-      ctx.log().error(e, "request handling failed");
-      request.discardEntityBytes(ctx.materializer());
-      return CompletableFuture.completedFuture(
-          ErrorResponses.of(500, "internal_error", "the gateway failed: " + e, List.of()));
+      return failed(request, e);
     }
+  }
+
+  private CompletionStage<HttpResponse> failed(HttpRequest request, RuntimeException e) {
+    ctx.log().error(e, "request handling failed");
+    request.discardEntityBytes(ctx.materializer());
+    return CompletableFuture.completedFuture(
+        ErrorResponses.of(500, "internal_error", "the gateway failed: " + e, List.of()));
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
@@ -83,6 +89,44 @@ public final class ProxyHandler
       return CompletableFuture.completedFuture(r);
     }
     RouteRuntime route = router.target(index);
+    CompletableFuture<AuthResult> auth =
+        snap.authenticator().authenticate(route.name(), request).toCompletableFuture();
+    if (auth.isDone()) {
+      return routed(request, snap, index, route, auth.join(), start);
+    }
+    return auth.thenComposeAsync(
+        a -> {
+          try {
+            return routed(request, snap, index, route, a, start);
+          } catch (RuntimeException e) {
+            return failed(request, e);
+          }
+        },
+        ctx.dispatcher());
+  }
+
+  /** Everything after route match and authentication. */
+  private CompletionStage<HttpResponse> routed(
+      HttpRequest request,
+      Snapshot snap,
+      int index,
+      RouteRuntime route,
+      AuthResult auth,
+      long start) {
+    if (!auth.allowed()) {
+      request.discardEntityBytes(ctx.materializer());
+      ctx.metrics().authFailure(route.name(), auth.failure().label());
+      HttpResponse r =
+          route.llm() && ai != null
+              ? ai.unauthorized(request, auth.failure())
+              : Authenticator.unauthorized(auth.failure());
+      ctx.metrics().request(route.name(), 401, ctx.clock().nanoTime() - start);
+      return CompletableFuture.completedFuture(r);
+    }
+    if (auth.identity() != null) {
+      request = request.addAttribute(Authenticator.IDENTITY, auth.identity());
+    }
+    Router<RouteRuntime> router = snap.router();
     String clientIp = clientIp(request);
     LocalRateLimiter limiter = route.rateLimiter();
     if (limiter != null) {
@@ -120,7 +164,12 @@ public final class ProxyHandler
     GatewayConfig.Tracing tracing = snap.config().tracing();
     List<HttpHeader> headers =
         Headers.forUpstream(
-            request.getHeaders(), clientIp, tracing.requestId(), tracing.traceparent());
+            request.getHeaders(),
+            clientIp,
+            tracing.requestId(),
+            tracing.traceparent(),
+            auth.identity() == null ? null : auth.identity().consumer(),
+            auth.stripCredentials());
     HttpRequest upstream =
         filters.isEmpty()
             ? request.withHeaders(headers)
