@@ -197,7 +197,8 @@ public final class Authenticator {
   }
 
   private CompletionStage<AuthResult> jwt(String token, RouteAuthentication policy) {
-    JwtValidator v = byIssuer.get(JwtValidator.unverifiedIssuer(token));
+    String issuer = JwtValidator.unverifiedIssuer(token);
+    JwtValidator v = issuer == null ? null : byIssuer.get(issuer);
     if (v == null) {
       return done(fail(AuthFailure.UNKNOWN_ISSUER, policy));
     }
