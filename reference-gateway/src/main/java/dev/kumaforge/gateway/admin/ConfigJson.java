@@ -22,8 +22,7 @@ public final class ConfigJson {
   public static final String REDACTED = "<redacted>";
 
   private static final Pattern SECRET =
-      Pattern.compile(
-          "(?i).*(secret|password|passwd|token|apikey|api-key|authorization|cookie|hash).*");
+      Pattern.compile("(?i).*(secret|password|passwd|token|apikey|api-key|authorization|cookie).*");
   private static final ObjectMapper MAPPER = mapper();
 
   private ConfigJson() {}
