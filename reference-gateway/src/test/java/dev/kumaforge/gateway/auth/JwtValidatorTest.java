@@ -175,6 +175,22 @@ class JwtValidatorTest {
   }
 
   @Test
+  void keysThatCannotBeRefetchedAfterTheirTtlAreDropped() throws Exception {
+    assertThat(check(rs, TestTokens.sign(RSA, valid("x")))).isNull();
+    Files.delete(jwksFile);
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(check(rs, TestTokens.sign(RSA, valid("x")))).as("cache still fresh").isNull();
+    clock.advance(Duration.ofMinutes(2));
+    now = Instant.ofEpochMilli(clock.currentTimeMillis());
+    assertThat(check(rs, TestTokens.sign(RSA, valid("x"))))
+        .as("expired and the refetch failed: fail closed")
+        .isEqualTo(AuthFailure.KEYS_UNAVAILABLE);
+    Files.writeString(jwksFile, TestTokens.jwks(RSA));
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(check(rs, TestTokens.sign(RSA, valid("x")))).as("recovered").isNull();
+  }
+
+  @Test
   void missingJwksFailsClosed() throws Exception {
     Files.delete(jwksFile);
     AuthenticationConfig.Jwks jwks =
