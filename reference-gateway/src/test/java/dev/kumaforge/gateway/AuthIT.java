@@ -295,6 +295,8 @@ class AuthIT {
       seen.add(get("/x", "Authorization", "Bearer " + KEY_BAD + " trailing, \"q").body());
       seen.add(get("/x", "Authorization", "Bearer, " + KEY_BAD).body());
       seen.add(get("/x", "Authorization", "Basic " + KEY_BAD + "==, x=\"").body());
+      seen.add(get("/x", "Authorization", "Bearer " + KEY_BAD + "x".repeat(9000)).body());
+      seen.add(get("/x", "x-api-key", KEY_BAD + "x".repeat(9000)).body());
       seen.add(gw.adminGet("/metrics").body());
       seen.add(gw.adminGet("/config").body());
       seen.add(gw.adminPost("/reload", GatewayFixture.LISTENERS + config("")).body());
