@@ -85,8 +85,9 @@ public final class JwksSource {
     if (fresh && !unknownKid) {
       return CompletableFuture.completedFuture(c.keys());
     }
-    boolean tooSoon = attempted && now - lastAttempt < config.refreshMinInterval().toNanos();
-    if (tooSoon) {
+    // an unknown kid, or the last fetch failed: ask the source again only now and then
+    boolean rateLimited = fresh || c == null;
+    if (rateLimited && attempted && now - lastAttempt < config.refreshMinInterval().toNanos()) {
       synchronized (this) {
         if (inFlight != null) {
           return inFlight;

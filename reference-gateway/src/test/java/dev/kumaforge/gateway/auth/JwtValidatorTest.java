@@ -191,6 +191,22 @@ class JwtValidatorTest {
   }
 
   @Test
+  void anExpiredCacheIsRefetchedEvenWithinRefreshMinInterval() throws Exception {
+    AuthenticationConfig.Jwks jwks =
+        new AuthenticationConfig.Jwks(
+            jwksFile.toString(), null, Duration.ofSeconds(1), Duration.ofSeconds(10), null);
+    JwtValidator v =
+        JwtValidator.jwks(
+            provider(null, jwks, List.of()), new JwksSource(jwks, clock), 8192, clock);
+    assertThat(check(v, TestTokens.sign(RSA, valid("x")))).isNull();
+    RSAKey rotated = TestTokens.rsa("rsa-3");
+    Files.writeString(jwksFile, TestTokens.jwks(rotated));
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(check(v, TestTokens.sign(rotated, valid("x")))).isNull();
+    assertThat(check(v, TestTokens.sign(RSA, valid("x")))).isEqualTo(AuthFailure.UNKNOWN_KEY_ID);
+  }
+
+  @Test
   void missingJwksFailsClosed() throws Exception {
     Files.delete(jwksFile);
     AuthenticationConfig.Jwks jwks =
