@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,9 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What authenticating one request costs in {@link Authenticator#authenticate}: a route without
  * authentication ({@code none}), an API key among 100 consumers (verified once, then found by its
- * digest: {@code apiKey}), and a JWT verified by signature and claims on every request ({@code
- * hs256}, {@code rs256} with an RSA 2048 key, {@code es256} with a P-256 key; keys from a JWKS
- * file, cached).
+ * digest: {@code apiKey}), and a JWT ({@code hs256}, {@code rs256} with an RSA 2048 key, {@code
+ * es256} with a P-256 key; keys from a JWKS file, cached), verified by signature and claims on
+ * every request with {@code cacheSize=0}, found by its SHA-256 with the verified-token cache.
  *
  * <p>How to run (from your checkout):
  *
@@ -67,6 +68,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AuthBench {
   static final String ISSUER = "https://issuer.bench";
   static final String SECRET = "bench-hs256-secret-0123456789abcdef0123";
+
+  /** Verified JWTs remembered ({@code authentication.jwt.cacheSize}); 0 verifies every time. */
+  @Param({"0", "10000"})
+  public long cacheSize;
 
   Authenticator auth;
   HttpRequest anonymous;
@@ -103,11 +108,12 @@ public class AuthBench {
           - {name: auth, backendRefs: [{name: b}], authentication: {}}
         authentication:
           jwt:
+            cacheSize: %d
             providers:
               - {name: rs, issuer: "%s", audiences: [bench], jwks: {file: "%s"}}
               - {name: hs, issuer: "%s/hs", audiences: [bench], secretFile: "%s"}
         """
-                .formatted(ISSUER, jwks, ISSUER, secret)
+                .formatted(cacheSize, ISSUER, jwks, ISSUER, secret)
             + consumers;
     auth = Authenticator.build(GatewayConfig.parse(yaml, "bench"), NanoClock.system(), null);
     anonymous = HttpRequest.create("/open/x");

@@ -26,7 +26,7 @@ public record AuthenticationConfig(ApiKeys apiKeys, Jwt jwt) implements Validata
 
   public AuthenticationConfig {
     apiKeys = apiKeys == null ? new ApiKeys(null) : apiKeys;
-    jwt = jwt == null ? new Jwt(null, null) : jwt;
+    jwt = jwt == null ? new Jwt(null, null, null) : jwt;
   }
 
   @Override
@@ -37,6 +37,7 @@ public record AuthenticationConfig(ApiKeys apiKeys, Jwt jwt) implements Validata
         "maxTokenSize",
         jwt.maxTokenSize(),
         "256B to 1MiB");
+    jv.check(jwt.cacheSize() >= 0, "cacheSize", jwt.cacheSize(), ">= 0");
     Set<String> names = new HashSet<>();
     Set<String> issuers = new HashSet<>();
     jv.each(
@@ -64,12 +65,14 @@ public record AuthenticationConfig(ApiKeys apiKeys, Jwt jwt) implements Validata
    * JWT settings.
    *
    * @param maxTokenSize larger tokens are refused before parsing (default 8KiB)
+   * @param cacheSize verified tokens remembered per provider (default 10000, 0: off)
    * @param providers token issuers; a token is verified by the provider whose {@code issuer} equals
    *     its {@code iss} claim
    */
-  public record Jwt(DataSize maxTokenSize, List<JwtProvider> providers) {
+  public record Jwt(DataSize maxTokenSize, Long cacheSize, List<JwtProvider> providers) {
     public Jwt {
       maxTokenSize = maxTokenSize == null ? DEFAULT_MAX_TOKEN_SIZE : maxTokenSize;
+      cacheSize = cacheSize == null ? 10_000L : cacheSize;
       providers =
           providers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(providers));
     }

@@ -93,7 +93,8 @@ public final class Authenticator {
         String path = "authentication.jwt.providers[" + i + "].secretFile";
         byte[] secret = readSecret(Path.of(p.secretFile()), path, errors);
         if (secret != null) {
-          byIssuer.put(p.issuer(), JwtValidator.hmac(p, secret, maxBytes, clock));
+          byIssuer.put(
+              p.issuer(), JwtValidator.hmac(p, secret, maxBytes, clock, auth.jwt().cacheSize()));
         }
       } else {
         JwksSource source = reuse(previous, p.jwks());
@@ -101,7 +102,8 @@ public final class Authenticator {
           source = new JwksSource(p.jwks(), clock);
           source.refresh();
         }
-        byIssuer.put(p.issuer(), JwtValidator.jwks(p, source, maxBytes, clock));
+        byIssuer.put(
+            p.issuer(), JwtValidator.jwks(p, source, maxBytes, clock, auth.jwt().cacheSize()));
       }
     }
     if (!errors.isEmpty()) {

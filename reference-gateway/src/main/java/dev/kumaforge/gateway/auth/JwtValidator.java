@@ -1,5 +1,7 @@
 package dev.kumaforge.gateway.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -16,9 +18,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kumaforge.common.time.NanoClock;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,7 +34,9 @@ import java.util.regex.Pattern;
 /**
  * Verifies JWTs of one provider: size, algorithm pinned per key type (so {@code alg: none} and an
  * HS256 token signed with an RSA public key never verify), signature, {@code iss}, {@code aud},
- * {@code exp} (always required), {@code nbf}, required claims and the consumer claim.
+ * {@code exp} (always required), {@code nbf}, required claims and the consumer claim. Optionally
+ * remembers verified tokens by their SHA-256 so a repeated token costs a digest and the time checks
+ * instead of a signature verification.
  *
  * <pre>{@code
  * JwtValidator v = JwtValidator.hmac(provider, secret, maxBytes, clock);
@@ -50,40 +59,83 @@ public final class JwtValidator {
     }
   }
 
+  private static final Duration HMAC_CACHE_TTL = Duration.ofMinutes(5);
+
   private final AuthenticationConfig.JwtProvider provider;
   private final byte[] secret;
   private final JwksSource jwks;
   private final long maxBytes;
   private final NanoClock clock;
   private final List<JWSAlgorithm> allowed;
+  private final Cache<String, Verified> verified;
+
+  /** A token that verified: what the cache keeps (by the token's SHA-256, never the token). */
+  private record Verified(String consumer, long expMillis, long nbfMillis) {}
 
   private JwtValidator(
       AuthenticationConfig.JwtProvider provider,
       byte[] secret,
       JwksSource jwks,
       long maxBytes,
-      NanoClock clock) {
+      NanoClock clock,
+      long cacheSize) {
     this.provider = provider;
     this.secret = secret;
     this.jwks = jwks;
     this.maxBytes = maxBytes;
     this.clock = clock;
     this.allowed = provider.algorithms().stream().map(a -> JWSAlgorithm.parse(a.name())).toList();
+    Duration ttl = jwks == null ? HMAC_CACHE_TTL : jwks.config().cacheTtl();
+    this.verified =
+        cacheSize <= 0
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .expireAfterWrite(ttl)
+                .ticker(clock::nanoTime)
+                .build();
   }
 
-  /** A validator of HS256 tokens signed with {@code secret} (at least 32 bytes). */
+  /** A validator of HS256 tokens signed with {@code secret} (at least 32 bytes), no cache. */
   public static JwtValidator hmac(
       AuthenticationConfig.JwtProvider provider, byte[] secret, long maxBytes, NanoClock clock) {
+    return hmac(provider, secret, maxBytes, clock, 0);
+  }
+
+  /**
+   * A validator of HS256 tokens signed with {@code secret} (at least 32 bytes) that remembers up to
+   * {@code cacheSize} verified tokens for 5 minutes.
+   */
+  public static JwtValidator hmac(
+      AuthenticationConfig.JwtProvider provider,
+      byte[] secret,
+      long maxBytes,
+      NanoClock clock,
+      long cacheSize) {
     if (secret.length < 32) {
       throw new IllegalArgumentException("an HS256 secret needs at least 32 bytes");
     }
-    return new JwtValidator(provider, secret.clone(), null, maxBytes, clock);
+    return new JwtValidator(provider, secret.clone(), null, maxBytes, clock, cacheSize);
   }
 
-  /** A validator of RS256/ES256 tokens verified with keys from {@code jwks}. */
+  /** A validator of RS256/ES256 tokens verified with keys from {@code jwks}, no cache. */
   public static JwtValidator jwks(
       AuthenticationConfig.JwtProvider provider, JwksSource jwks, long maxBytes, NanoClock clock) {
-    return new JwtValidator(provider, null, jwks, maxBytes, clock);
+    return jwks(provider, jwks, maxBytes, clock, 0);
+  }
+
+  /**
+   * A validator of RS256/ES256 tokens verified with keys from {@code jwks} that remembers up to
+   * {@code cacheSize} verified tokens for the JWKS {@code cacheTtl}, so a key removed from the set
+   * stops verifying cached tokens about as late as it stops verifying new ones.
+   */
+  public static JwtValidator jwks(
+      AuthenticationConfig.JwtProvider provider,
+      JwksSource jwks,
+      long maxBytes,
+      NanoClock clock,
+      long cacheSize) {
+    return new JwtValidator(provider, null, jwks, maxBytes, clock, cacheSize);
   }
 
   /** The provider. */
@@ -113,6 +165,16 @@ public final class JwtValidator {
     if (token.length() > maxBytes) {
       return done(Outcome.fail(AuthFailure.TOKEN_TOO_LARGE));
     }
+    String digest = null;
+    if (verified != null) {
+      digest = digest(token);
+      Verified hit = verified.getIfPresent(digest);
+      if (hit != null) {
+        AuthFailure time = checkTime(hit.expMillis(), hit.nbfMillis());
+        return done(time == null ? new Outcome(hit.consumer(), null) : Outcome.fail(time));
+      }
+    }
+    String key = digest;
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -128,7 +190,7 @@ public final class JwtValidator {
     }
     if (secret != null) {
       try {
-        return done(verified(jwt, claims, List.of(new MACVerifier(secret))));
+        return done(remember(key, claims, verify(jwt, claims, List.of(new MACVerifier(secret)))));
       } catch (JOSEException e) {
         return done(Outcome.fail(AuthFailure.BAD_SIGNATURE));
       }
@@ -155,7 +217,7 @@ public final class JwtValidator {
                             ? AuthFailure.UNKNOWN_KEY_ID
                             : AuthFailure.KEYS_UNAVAILABLE));
               } else {
-                result.complete(verified(jwt, claims, verifiers));
+                result.complete(remember(key, claims, verify(jwt, claims, verifiers)));
               }
             });
     return result;
@@ -188,7 +250,7 @@ public final class JwtValidator {
     return out;
   }
 
-  private Outcome verified(SignedJWT jwt, JWTClaimsSet claims, List<JWSVerifier> verifiers) {
+  private Outcome verify(SignedJWT jwt, JWTClaimsSet claims, List<JWSVerifier> verifiers) {
     boolean ok = false;
     for (JWSVerifier v : verifiers) {
       try {
@@ -206,17 +268,52 @@ public final class JwtValidator {
     return checkClaims(claims);
   }
 
-  /** The claim checks, after the signature has been verified. */
-  Outcome checkClaims(JWTClaimsSet claims) {
+  private Outcome remember(String digest, JWTClaimsSet claims, Outcome o) {
+    if (digest != null && o.failure() == null) {
+      Date nbf = claims.getNotBeforeTime();
+      verified.put(
+          digest,
+          new Verified(
+              o.consumer(),
+              claims.getExpirationTime().getTime(),
+              nbf == null ? Long.MIN_VALUE : nbf.getTime()));
+    }
+    return o;
+  }
+
+  private AuthFailure checkTime(long expMillis, long nbfMillis) {
     long now = clock.currentTimeMillis();
     long skew = provider.clockSkew().toMillis();
+    if (now - skew >= expMillis) {
+      return AuthFailure.EXPIRED;
+    }
+    if (nbfMillis != Long.MIN_VALUE && now + skew < nbfMillis) {
+      return AuthFailure.NOT_YET_VALID;
+    }
+    return null;
+  }
+
+  private static String digest(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** The claim checks, after the signature has been verified. */
+  Outcome checkClaims(JWTClaimsSet claims) {
     Date exp = claims.getExpirationTime();
-    if (exp == null || now - skew >= exp.getTime()) {
+    if (exp == null) {
       return Outcome.fail(AuthFailure.EXPIRED);
     }
     Date nbf = claims.getNotBeforeTime();
-    if (nbf != null && now + skew < nbf.getTime()) {
-      return Outcome.fail(AuthFailure.NOT_YET_VALID);
+    AuthFailure time = checkTime(exp.getTime(), nbf == null ? Long.MIN_VALUE : nbf.getTime());
+    if (time != null) {
+      return Outcome.fail(time);
     }
     if (!provider.issuer().equals(claims.getIssuer())) {
       return Outcome.fail(AuthFailure.UNKNOWN_ISSUER);

@@ -207,6 +207,41 @@ class JwtValidatorTest {
   }
 
   @Test
+  void theVerifiedTokenCacheStillChecksTimeAndForgetsRemovedKeys() throws Exception {
+    AuthenticationConfig.Jwks jwks =
+        new AuthenticationConfig.Jwks(
+            jwksFile.toString(), null, Duration.ofMinutes(5), Duration.ofSeconds(10), null);
+    JwtValidator v =
+        JwtValidator.jwks(
+            provider(null, jwks, List.of()), new JwksSource(jwks, clock), 8192, clock, 100);
+    String token =
+        TestTokens.sign(
+            EC, claims("x", now).expirationTime(Date.from(now.plusSeconds(60))).build());
+    assertThat(check(v, token)).isNull();
+    assertThat(check(v, token)).as("cache hit").isNull();
+    assertThat(check(v, TestTokens.tamper(token))).isEqualTo(AuthFailure.BAD_SIGNATURE);
+    clock.advance(Duration.ofSeconds(91));
+    assertThat(check(v, token)).as("exp + skew passed on a hit").isEqualTo(AuthFailure.EXPIRED);
+
+    now = Instant.ofEpochMilli(clock.currentTimeMillis());
+    String longLived =
+        TestTokens.sign(
+            EC, claims("y", now).expirationTime(Date.from(now.plusSeconds(3600))).build());
+    assertThat(check(v, longLived)).isNull();
+    Files.writeString(jwksFile, TestTokens.jwks(RSA));
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(check(v, longLived)).as("cached while the key set is cached").isNull();
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(
+            check(
+                v,
+                TestTokens.sign(
+                    RSA, claims("z", Instant.ofEpochMilli(clock.currentTimeMillis())).build())))
+        .isNull();
+    assertThat(check(v, longLived)).as("key removed").isEqualTo(AuthFailure.UNKNOWN_KEY_ID);
+  }
+
+  @Test
   void missingJwksFailsClosed() throws Exception {
     Files.delete(jwksFile);
     AuthenticationConfig.Jwks jwks =
