@@ -10,6 +10,7 @@ import dev.kumaforge.harness.cli.ChaosProxyCommand;
 import dev.kumaforge.harness.cli.CompareCommand;
 import dev.kumaforge.harness.cli.GateCommand;
 import dev.kumaforge.harness.cli.GatewayCommand;
+import dev.kumaforge.harness.cli.HashKeyCommand;
 import dev.kumaforge.harness.cli.ReportCommand;
 import dev.kumaforge.harness.cli.RunCommand;
 import java.io.PrintWriter;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       CapacityCommand.class,
       CertsCommand.class,
+      HashKeyCommand.class,
       CompareCommand.class,
       GateCommand.class,
       CommandLine.HelpCommand.class

@@ -6,6 +6,8 @@ import dev.kumaforge.common.config.ConfigException;
 import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.admin.AdminHandler;
 import dev.kumaforge.gateway.ai.AiGateway;
+import dev.kumaforge.gateway.auth.AdminGuard;
+import dev.kumaforge.gateway.auth.AuthenticationConfig;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.healthcheck.HealthChecker;
 import dev.kumaforge.gateway.metrics.GatewayMetrics;
@@ -134,13 +136,19 @@ public final class Gateway implements AutoCloseable {
             mat,
             system.dispatcher(),
             ai::usageJson);
+    GatewayConfig.Listener adminListener = config.listeners().get(GatewayConfig.ADMIN);
+    org.apache.pekko.japi.function.Function<
+            org.apache.pekko.http.javadsl.model.HttpRequest,
+            java.util.concurrent.CompletionStage<org.apache.pekko.http.javadsl.model.HttpResponse>>
+        adminService =
+            adminListener.authentication() == null
+                ? admin
+                : new AdminGuard(adminListener.authentication().tokenHash(), admin, mat);
     publicServer =
         ListenerServer.bind(
             system, GatewayConfig.PUBLIC, config.listeners().get(GatewayConfig.PUBLIC), proxy);
     listeners.put(GatewayConfig.PUBLIC, publicServer.url());
-    adminServer =
-        ListenerServer.bind(
-            system, GatewayConfig.ADMIN, config.listeners().get(GatewayConfig.ADMIN), admin);
+    adminServer = ListenerServer.bind(system, GatewayConfig.ADMIN, adminListener, adminService);
     listeners.put(GatewayConfig.ADMIN, adminServer.url());
     healthChecker = startHealthChecks(snapshot.get());
     if (configFile != null && config.reload().watchFile()) {
@@ -148,9 +156,12 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Polls the config file's size and modification time; a change triggers a reload. */
+  /**
+   * Polls the size and modification time of the config file and of the API key file it names
+   * ({@code authentication.apiKeys.file}); a change triggers a reload.
+   */
   private void watchConfigFile(Duration interval) {
-    long[] last = fileStamp();
+    long[][] last = {fileStamp()};
     fileWatch =
         system
             .scheduler()
@@ -159,9 +170,8 @@ public final class Gateway implements AutoCloseable {
                 interval,
                 () -> {
                   long[] now = fileStamp();
-                  if (now[0] != last[0] || now[1] != last[1]) {
-                    last[0] = now[0];
-                    last[1] = now[1];
+                  if (!java.util.Arrays.equals(now, last[0])) {
+                    last[0] = now;
                     try {
                       reloadText(null);
                     } catch (ConfigException e) {
@@ -173,10 +183,17 @@ public final class Gateway implements AutoCloseable {
   }
 
   private long[] fileStamp() {
+    AuthenticationConfig auth = snapshot.get().config().authentication();
+    String keyFile = auth == null ? null : auth.apiKeys().file();
+    long[] c = stamp(configFile);
+    long[] k = keyFile == null ? new long[] {0, 0} : stamp(Path.of(keyFile));
+    return new long[] {c[0], c[1], k[0], k[1]};
+  }
+
+  private static long[] stamp(Path file) {
     try {
       return new long[] {
-        java.nio.file.Files.getLastModifiedTime(configFile).toMillis(),
-        java.nio.file.Files.size(configFile)
+        java.nio.file.Files.getLastModifiedTime(file).toMillis(), java.nio.file.Files.size(file)
       };
     } catch (java.io.IOException e) {
       return new long[] {-1, -1};

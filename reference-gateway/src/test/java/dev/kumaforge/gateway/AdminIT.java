@@ -2,7 +2,13 @@ package dev.kumaforge.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kumaforge.gateway.config.GatewayConfig;
+import dev.kumaforge.gateway.consumer.ApiKeyHash;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AdminIT {
@@ -81,6 +87,72 @@ class AdminIT {
           .contains("gateway_config_reloads_total{result=\"success\"} 1")
           .contains("gateway_config_reloads_total{result=\"rejected\"} 2")
           .contains("gateway_config_version 2");
+    }
+  }
+
+  @Test
+  void thePublicListenerNeverServesAdminEndpoints() throws Exception {
+    try (TestUpstream u = new TestUpstream("u");
+        GatewayFixture gw = new GatewayFixture(config(u.address(), "/"))) {
+      for (String path : List.of("/reload", "/config", "/metrics", "/ready", "/live")) {
+        HttpResponse<String> r = gw.post(path, "");
+        assertThat(r.body()).as(path).isEqualTo("{\"upstream\":\"u\"}");
+      }
+      assertThat(u.count.get()).as("all went to the backend").isEqualTo(5);
+      assertThat(gw.adminGet("/config").body()).contains("\"version\":1");
+    }
+  }
+
+  @Test
+  void anAdminTokenIsCheckedOnEveryAdminRequest() throws Exception {
+    String token = "admin-canary-token-5c2e";
+    try (TestUpstream u = new TestUpstream("u")) {
+      String yaml =
+          """
+          listeners:
+            public: {address: "127.0.0.1:0"}
+            admin:
+              address: "127.0.0.1:0"
+              authentication: {tokenHash: "%s"}
+          """
+                  .formatted(ApiKeyHash.hash(token))
+              + config(u.address(), "/v1");
+      try (Gateway gateway = Gateway.start(GatewayConfig.parse(yaml, "test"))) {
+        String admin = gateway.listeners().get("admin");
+        HttpClient client = HttpClient.newHttpClient();
+        for (String path : List.of("/live", "/metrics", "/config")) {
+          HttpResponse<String> none =
+              client.send(
+                  HttpRequest.newBuilder(URI.create(admin + path)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(none.statusCode()).as(path).isEqualTo(401);
+          assertThat(none.headers().firstValue("www-authenticate"))
+              .hasValue("Bearer realm=\"forge-admin\"");
+          HttpResponse<String> wrong =
+              client.send(
+                  HttpRequest.newBuilder(URI.create(admin + path))
+                      .header("Authorization", "Bearer not-" + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(wrong.statusCode()).isEqualTo(401);
+          HttpResponse<String> ok =
+              client.send(
+                  HttpRequest.newBuilder(URI.create(admin + path))
+                      .header("Authorization", "Bearer " + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(ok.statusCode()).isEqualTo(200);
+          assertThat(ok.body()).doesNotContain(token);
+        }
+        HttpResponse<String> reload =
+            client.send(
+                HttpRequest.newBuilder(URI.create(admin + "/reload"))
+                    .POST(HttpRequest.BodyPublishers.ofString(yaml))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(reload.statusCode()).isEqualTo(401);
+        assertThat(gateway.snapshot().version()).isEqualTo(1);
+      }
     }
   }
 }

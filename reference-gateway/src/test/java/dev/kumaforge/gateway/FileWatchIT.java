@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.gateway.config.GatewayConfig;
+import dev.kumaforge.gateway.consumer.ApiKeyHash;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,6 +63,40 @@ class FileWatchIT {
                             .scrape()
                             .contains("gateway_config_reloads_total{result=\"rejected\"} 1"));
         assertThat(status(client, base + "/two")).isEqualTo(200);
+        assertThat(gw.snapshot().version()).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void aKeyRemovedFromTheWatchedKeyFileIsRefusedAfterTheReload() throws Exception {
+    Path file = dir.resolve("gateway.yaml");
+    Path keys = dir.resolve("keys.txt");
+    HttpClient client = HttpClient.newHttpClient();
+    try (TestUpstream u = new TestUpstream("u")) {
+      AtomicFiles.writeString(keys, "ops " + ApiKeyHash.hash("sk-ops") + "\n");
+      AtomicFiles.writeString(
+          file,
+          config(u.address(), "/one")
+                  .replace(
+                      "backendRefs: [{name: b}]",
+                      "backendRefs: [{name: b}]\n    authentication: {}")
+              + "authentication: {apiKeys: {file: \""
+              + keys
+              + "\"}}\n");
+      try (Gateway gw = Gateway.start(GatewayConfig.load(file), file)) {
+        HttpRequest withKey =
+            HttpRequest.newBuilder(URI.create(gw.listeners().get("public") + "/one"))
+                .header("x-api-key", "sk-ops")
+                .build();
+        assertThat(client.send(withKey, HttpResponse.BodyHandlers.ofString()).statusCode())
+            .isEqualTo(200);
+        AtomicFiles.writeString(keys, "# ops revoked\n");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    client.send(withKey, HttpResponse.BodyHandlers.ofString()).statusCode() == 401);
         assertThat(gw.snapshot().version()).isEqualTo(2);
       }
     }

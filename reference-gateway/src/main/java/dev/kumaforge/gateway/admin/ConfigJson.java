@@ -71,6 +71,8 @@ public final class ConfigJson {
           if (isSecret(e.getKey()) || (namedSecret && "value".equals(e.getKey()))) {
             e.setValue(MAPPER.getNodeFactory().textNode(REDACTED));
           }
+        } else if (e.getValue().isArray() && isSecret(e.getKey())) {
+          e.setValue(MAPPER.getNodeFactory().textNode(REDACTED));
         } else {
           redact(e.getValue());
         }

@@ -12,10 +12,12 @@ import dev.kumaforge.gateway.ai.context.SessionStore;
 import dev.kumaforge.gateway.ai.masking.Masker;
 import dev.kumaforge.gateway.ai.tokens.TokenCounter;
 import dev.kumaforge.gateway.ai.translate.Wire;
+import dev.kumaforge.gateway.auth.AuthFailure;
+import dev.kumaforge.gateway.auth.Authenticator;
+import dev.kumaforge.gateway.auth.Identity;
 import dev.kumaforge.gateway.config.AiConfig;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.consumer.ConsumerConfig;
-import dev.kumaforge.gateway.consumer.Consumers;
 import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.Snapshot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -57,8 +59,7 @@ public final class AiGateway {
   private volatile Cache<String, String> responses;
 
   /** The compiled, config-dependent parts. */
-  record Compiled(
-      GatewayConfig source, Consumers consumers, Masker masker, List<Pattern> denyPatterns) {}
+  record Compiled(GatewayConfig source, Masker masker, List<Pattern> denyPatterns) {}
 
   public AiGateway(ProxyContext ctx, PrometheusRegistry registry) {
     this.ctx = ctx;
@@ -111,7 +112,6 @@ public final class AiGateway {
           c =
               new Compiled(
                   config,
-                  new Consumers(config.consumers()),
                   new Masker(config.ai() == null ? Set.of() : Set.copyOf(config.ai().mask())),
                   config.ai() == null
                       ? List.of()
@@ -158,7 +158,24 @@ public final class AiGateway {
     }
   }
 
-  /** Serves one request of an LLM route. */
+  /**
+   * The 401 of an LLM route in the provider's error shape (Anthropic for {@code /v1/messages}),
+   * never naming the credential or which check failed.
+   */
+  public HttpResponse unauthorized(HttpRequest request, AuthFailure failure) {
+    boolean anthropic = "/v1/messages".equals(request.getUri().path());
+    return error(
+            anthropic,
+            401,
+            anthropic ? "authentication_error" : "invalid_request_error",
+            "invalid_api_key",
+            failure == AuthFailure.MISSING
+                ? "no API key: send Authorization: Bearer <key> or x-api-key: <key>"
+                : "the API key is not valid")
+        .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"forge\""));
+  }
+
+  /** Serves one request of an LLM route (authenticated by the proxy handler). */
   public CompletionStage<HttpResponse> handle(HttpRequest request, Snapshot snap, long start) {
     String path = request.getUri().path();
     Call.Kind kind =
@@ -191,20 +208,12 @@ public final class AiGateway {
                   + " /v1/messages, POST /templates/{name} or GET /v1/models)"));
     }
     Compiled c = compiled(snap.config());
-    String key = Consumers.presentedKey(request);
-    ConsumerConfig consumer = c.consumers().find(key);
-    if (consumer == null) {
+    Identity identity = request.getAttribute(Authenticator.IDENTITY).orElse(null);
+    if (identity == null) {
       request.discardEntityBytes(ctx.materializer());
-      return done(
-          error(
-              anthropic,
-              401,
-              anthropic ? "authentication_error" : "invalid_request_error",
-              "invalid_api_key",
-              key == null || key.isEmpty()
-                  ? "no API key: send Authorization: Bearer <key> or x-api-key: <key>"
-                  : "the API key is not valid"));
+      return done(unauthorized(request, AuthFailure.MISSING));
     }
+    ConsumerConfig consumer = identity.config();
     if (kind == null) {
       request.discardEntityBytes(ctx.materializer());
       if (!request.method().equals(HttpMethods.GET)) {

@@ -3,6 +3,8 @@ package dev.kumaforge.gateway.config;
 import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
 import dev.kumaforge.common.config.YamlConfig;
+import dev.kumaforge.gateway.auth.AdminAuthentication;
+import dev.kumaforge.gateway.auth.AuthenticationConfig;
 import dev.kumaforge.gateway.consumer.ConsumerConfig;
 import dev.kumaforge.gateway.tls.TlsConfig;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import java.util.Set;
  * @param reload config file watching
  * @param consumers API consumers identified by hashed API keys (LLM routes require one)
  * @param ai the AI gateway's model catalog and sessions, for routes with {@code llm: true}
+ * @param authentication API key files and JWT providers for routes with {@code authentication}
  */
 public record GatewayConfig(
     Map<String, Listener> listeners,
@@ -42,7 +45,8 @@ public record GatewayConfig(
     Tracing tracing,
     Reload reload,
     List<ConsumerConfig> consumers,
-    AiConfig ai)
+    AiConfig ai,
+    AuthenticationConfig authentication)
     implements Validatable {
 
   /** Name of the public listener. */
@@ -111,7 +115,16 @@ public record GatewayConfig(
   /** This config with different listener addresses (the rest unchanged). */
   public GatewayConfig withListeners(Map<String, Listener> newListeners) {
     return new GatewayConfig(
-        newListeners, backends, routes, shutdown, accessLog, tracing, reload, consumers, ai);
+        newListeners,
+        backends,
+        routes,
+        shutdown,
+        accessLog,
+        tracing,
+        reload,
+        consumers,
+        ai,
+        authentication);
   }
 
   @Override
@@ -129,6 +142,10 @@ public record GatewayConfig(
       if (lv.required(l, name)) {
         l.validate(lv.at(name));
       }
+    }
+    validateListenerAuthentication(lv);
+    if (authentication != null) {
+      authentication.validate(v.at("authentication"));
     }
     if (v.check(!backends.isEmpty(), "backends", "[]", "at least one backend")) {
       Set<String> names = new HashSet<>();
@@ -220,11 +237,45 @@ public record GatewayConfig(
     boolean llmRoutes = routes.stream().anyMatch(r -> r != null && r.llm());
     if (llmRoutes) {
       v.check(ai != null, "ai", "missing", "an ai section (routes with llm: true need a catalog)");
+    }
+    boolean authRoutes =
+        routes.stream().anyMatch(r -> r != null && (r.llm() || r.authentication() != null));
+    boolean credentials =
+        !consumers.isEmpty()
+            || (authentication != null
+                && (authentication.apiKeys().file() != null
+                    || !authentication.jwt().providers().isEmpty()));
+    if (authRoutes) {
       v.check(
-          !consumers.isEmpty(),
+          credentials,
           "consumers",
           "[]",
-          "at least one consumer (routes with llm: true authenticate API keys)");
+          "at least one consumer, authentication.apiKeys.file or a JWT provider (routes with llm:"
+              + " true or authentication need credentials)");
+    }
+  }
+
+  /**
+   * Only the admin listener takes credentials, and it must when it binds a non-loopback address
+   * (RELIABILITY 24).
+   */
+  private void validateListenerAuthentication(Validator lv) {
+    Listener pub = listeners.get(PUBLIC);
+    if (pub != null && pub.authentication() != null) {
+      lv.check(false, PUBLIC + ".authentication", "set", "only listeners.admin takes credentials");
+    }
+    Listener adm = listeners.get(ADMIN);
+    if (adm == null || adm.address() == null || !HostPort.isValid(adm.address())) {
+      return;
+    }
+    if (adm.authentication() != null) {
+      adm.authentication().validate(lv.at(ADMIN + ".authentication"));
+    } else {
+      lv.check(
+          HostPort.parse(adm.address()).isLoopback(),
+          ADMIN + ".authentication",
+          "missing for non-loopback address '" + adm.address() + "'",
+          "a tokenHash whenever the admin listener binds beyond loopback");
     }
   }
 
@@ -247,9 +298,15 @@ public record GatewayConfig(
    *     to the end of a request's headers (default 10s)
    * @param maxConnections open connections beyond which new ones are closed at once (default 16384)
    * @param limits request limits (URI, headers, body), enforced before routing
+   * @param authentication credentials every request must carry (admin listener only), or null
    */
   public record Listener(
-      String address, TlsConfig tls, Duration headerTimeout, Integer maxConnections, Limits limits)
+      String address,
+      TlsConfig tls,
+      Duration headerTimeout,
+      Integer maxConnections,
+      Limits limits,
+      AdminAuthentication authentication)
       implements Validatable {
     public Listener {
       headerTimeout = headerTimeout == null ? Duration.ofSeconds(10) : headerTimeout;
@@ -259,7 +316,7 @@ public record GatewayConfig(
 
     /** This listener with other TLS settings. */
     public Listener withTls(TlsConfig newTls) {
-      return new Listener(address, newTls, headerTimeout, maxConnections, limits);
+      return new Listener(address, newTls, headerTimeout, maxConnections, limits, authentication);
     }
 
     @Override

@@ -45,6 +45,18 @@ public record HostPort(String host, int port) {
     }
   }
 
+  /**
+   * Whether the host is a loopback address: {@code localhost}, {@code 127.x.x.x} or {@code ::1} (no
+   * name is resolved; any other name counts as reachable from outside).
+   */
+  public boolean isLoopback() {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost")
+        || h.matches("127(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}")
+        || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
+  }
+
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.config;
 
 import dev.kumaforge.common.config.Validatable;
 import dev.kumaforge.common.config.Validator;
+import dev.kumaforge.gateway.auth.RouteAuthentication;
 import dev.kumaforge.gateway.tls.TrafficPermission;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.regex.PatternSyntaxException;
  * @param filters request/response header modifiers, URL rewrite, redirect
  * @param llm served by the AI gateway ({@code ai} section) instead of backendRefs (default false)
  * @param trafficPermission allow/deny by client SPIFFE ID (mTLS listeners), or null for none
+ * @param authentication credentials this route accepts or requires, or null for none (LLM routes
+ *     then require an API key or JWT)
  */
 public record Route(
     String name,
@@ -31,7 +34,8 @@ public record Route(
     List<String> hostnames,
     List<Filter> filters,
     Boolean llm,
-    TrafficPermission trafficPermission)
+    TrafficPermission trafficPermission,
+    RouteAuthentication authentication)
     implements Validatable {
 
   private static final Set<String> METHODS =
@@ -63,6 +67,14 @@ public record Route(
     v.each("filters", filters, (fv, f) -> f.validate(fv));
     if (trafficPermission != null) {
       trafficPermission.validate(v.at("trafficPermission"));
+    }
+    if (authentication != null) {
+      authentication.validate(v.at("authentication"));
+      v.check(
+          !llm || authentication.required(),
+          "authentication.required",
+          false,
+          "true on a route with llm: true (LLM requests are charged to a consumer)");
     }
     boolean redirect =
         filters.stream().anyMatch(f -> f != null && f.type() == FilterType.RequestRedirect);

@@ -8,8 +8,8 @@ import java.util.HexFormat;
 
 /**
  * Salted SHA-256 API key hashes in the form {@code sha256:<salt hex>:<hash hex>}, where hash =
- * SHA-256(salt bytes + UTF-8 key). Print one with {@code java -cp forge.jar
- * dev.kumaforge.gateway.consumer.ApiKeyHash KEY}.
+ * SHA-256(salt bytes + UTF-8 key). Print one with {@code forge hash-key} (the key is read from
+ * standard input).
  */
 public final class ApiKeyHash {
   /** The prefix of every hash. */
@@ -58,14 +58,26 @@ public final class ApiKeyHash {
     }
   }
 
-  /** Prints the hash of each argument, one per line. */
-  public static void main(String[] args) {
-    if (args.length == 0) {
-      System.err.println("usage: ApiKeyHash KEY... (prints sha256:<salt>:<hash> per key)");
-      System.exit(2);
+  /**
+   * Reads one key per line from standard input and prints its hash per line (keys never go on the
+   * command line, where shell history and process lists would keep them); {@code forge hash-key}
+   * does the same.
+   */
+  public static void main(String[] args) throws java.io.IOException {
+    java.io.BufferedReader in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+    int n = 0;
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (!line.isBlank()) {
+        System.out.println(hash(line.strip()));
+        n++;
+      }
     }
-    for (String key : args) {
-      System.out.println(hash(key));
+    if (n == 0) {
+      System.err.println(
+          "usage: ApiKeyHash < keys.txt (one key per line; prints sha256:<salt>:<hash>)");
+      System.exit(2);
     }
   }
 }

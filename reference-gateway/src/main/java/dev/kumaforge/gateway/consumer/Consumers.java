@@ -7,13 +7,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 
 /**
- * Identifies the consumer of a request from {@code Authorization: Bearer KEY} or {@code x-api-key:
- * KEY}. Verified keys are remembered by their unsalted digest (memory only) so the salted hashes
- * are checked once per key.
+ * Finds the consumer owning an API key (presented as {@code Authorization: Bearer KEY} or {@code
+ * x-api-key: KEY}, see {@code auth.Authenticator}). Verified keys are remembered by their unsalted
+ * digest (memory only) so the salted hashes are checked once per key; a reload builds a new
+ * instance, so a revoked key is forgotten at once.
  */
 public final class Consumers {
   private final List<ConsumerConfig> consumers;
@@ -27,19 +26,6 @@ public final class Consumers {
   /** Whether any consumer is configured. */
   public boolean isEmpty() {
     return consumers.isEmpty();
-  }
-
-  /** The API key a request presents, or null. */
-  public static String presentedKey(HttpRequest request) {
-    Optional<org.apache.pekko.http.javadsl.model.HttpHeader> auth =
-        request.getHeader("authorization");
-    if (auth.isPresent()) {
-      String v = auth.get().value();
-      if (v.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return v.substring(7).trim();
-      }
-    }
-    return request.getHeader("x-api-key").map(h -> h.value().trim()).orElse(null);
   }
 
   /** The consumer owning {@code key}, or null. */

@@ -40,6 +40,9 @@ public final class Headers {
    */
   public static final String CLIENT_IDENTITY = "x-forge-client-identity";
 
+  /** Carries the authenticated consumer upstream; a client's copy is always removed. */
+  public static final String CONSUMER = "x-forge-consumer";
+
   private static final Set<String> HOP_BY_HOP =
       Set.of(
           "connection",
@@ -70,18 +73,21 @@ public final class Headers {
   }
 
   /**
-   * As {@link #forUpstream(Iterable, String, String, boolean, boolean)} without X-Forwarded-Proto.
+   * As {@link #forUpstream(Iterable, String, String, boolean, boolean, String, boolean)} without
+   * X-Forwarded-Proto, consumer or credential stripping.
    */
   public static List<HttpHeader> forUpstream(
       Iterable<HttpHeader> headers, String clientIp, boolean requestId, boolean traceparent) {
-    return forUpstream(headers, clientIp, null, requestId, traceparent);
+    return forUpstream(headers, clientIp, null, requestId, traceparent, null, false);
   }
 
   /**
    * Request headers without hop-by-hop ones (and those listed in Connection, except {@link
    * #PROTECTED} names) and without gateway-owned ones, plus X-Forwarded-For, X-Real-IP,
    * X-Forwarded-Proto and optionally {@code x-request-id} (kept or created) and {@code traceparent}
-   * (new span id, or a new trace).
+   * (new span id, or a new trace); plus {@code x-forge-consumer: consumer} when {@code consumer} is
+   * not null, and without {@code authorization} and {@code x-api-key} when {@code
+   * stripCredentials}.
    *
    * @param scheme the listener's scheme ({@code http} or {@code https}), or null
    */
@@ -90,13 +96,18 @@ public final class Headers {
       String clientIp,
       String scheme,
       boolean requestId,
-      boolean traceparent) {
+      boolean traceparent,
+      String consumer,
+      boolean stripCredentials) {
     List<HttpHeader> out = new ArrayList<>(16);
     Set<String> listed = connectionListed(headers);
     boolean hasRequestId = false;
     String parent = null;
     for (HttpHeader h : headers) {
       String n = h.lowercaseName();
+      if (stripCredentials && ("authorization".equals(n) || "x-api-key".equals(n))) {
+        continue;
+      }
       if (!HOP_BY_HOP.contains(n)
           && !isGatewayOwned(n)
           && (listed == null || PROTECTED.contains(n) || !listed.contains(n))) {
@@ -114,6 +125,9 @@ public final class Headers {
     }
     if (scheme != null && !scheme.isEmpty()) {
       out.add(RawHeader.create("X-Forwarded-Proto", scheme));
+    }
+    if (consumer != null) {
+      out.add(RawHeader.create(CONSUMER, consumer));
     }
     if (requestId && !hasRequestId) {
       out.add(RawHeader.create("x-request-id", TraceContext.newRequestId()));

@@ -28,6 +28,7 @@ public final class GatewayMetrics {
   private final Counter retriesRefused;
   private final Counter ejections;
   private final Counter rateLimited;
+  private final Counter authFailures;
   private final Counter reloads;
   private final Counter mirrored;
   private final Gauge configVersion;
@@ -128,6 +129,12 @@ public final class GatewayMetrics {
             .help("Requests refused by a local rate limit, by route")
             .labelNames("route")
             .register(registry);
+    authFailures =
+        Counter.builder()
+            .name("gateway_auth_failures_total")
+            .help("Requests refused by authentication (401), by route and reason")
+            .labelNames("route", "reason")
+            .register(registry);
     mirrored =
         Counter.builder()
             .name("gateway_mirrored_requests_total")
@@ -190,6 +197,11 @@ public final class GatewayMetrics {
 
   public void rateLimited(String route) {
     rateLimited.labelValues(route).inc();
+  }
+
+  /** Counts a 401; {@code reason} is an {@code AuthFailure} label, never a credential. */
+  public void authFailure(String route, String reason) {
+    authFailures.labelValues(route, reason).inc();
   }
 
   /** Counts a mirrored copy. */

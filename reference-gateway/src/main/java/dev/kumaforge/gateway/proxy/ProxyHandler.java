@@ -1,6 +1,8 @@
 package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.gateway.ai.AiGateway;
+import dev.kumaforge.gateway.auth.AuthResult;
+import dev.kumaforge.gateway.auth.Authenticator;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.harden.BodyGuard;
 import dev.kumaforge.gateway.harden.LlmBodies;
@@ -39,9 +41,10 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  *
  * <pre>
  * request -> {@link RequestGuard}: normalise the path, limits, drop gateway-owned headers (400/413/431)
- *   -> route match (404) -> trafficPermission by client SPIFFE ID (403)
+ *   -> route match (404) -> trafficPermission by client SPIFFE ID (403) -> authenticate (401)
  *   -> local rate limit (429) -> redirect filter (3xx)
- *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent, x-forge-client-identity
+ *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent, x-forge-client-identity,
+ *      x-forge-consumer
  *   -> header modifier, URL rewrite -> weighted backend -> {@link Exchange}: circuit breaker, endpoint,
  *      timeouts, retries -> streamed response
  * </pre>
@@ -137,6 +140,45 @@ public final class ProxyHandler
                   + route.name(),
               List.of()));
     }
+    CompletableFuture<AuthResult> auth =
+        snap.authenticator().authenticate(route.name(), request).toCompletableFuture();
+    if (auth.isDone()) {
+      return routed(request, snap, index, route, auth.join(), start);
+    }
+    return auth.thenComposeAsync(
+        a -> {
+          try {
+            return routed(request, snap, index, route, a, start);
+          } catch (RuntimeException e) {
+            return internalError(request, e);
+          }
+        },
+        ctx.dispatcher());
+  }
+
+  /** Everything after route match and authentication. */
+  private CompletionStage<HttpResponse> routed(
+      HttpRequest request,
+      Snapshot snap,
+      int index,
+      RouteRuntime route,
+      AuthResult auth,
+      long start) {
+    if (!auth.allowed()) {
+      request.discardEntityBytes(ctx.materializer());
+      ctx.metrics().authFailure(route.name(), auth.failure().label());
+      HttpResponse r =
+          route.llm() && ai != null
+              ? ai.unauthorized(request, auth.failure())
+              : Authenticator.unauthorized(auth.failure());
+      ctx.metrics().request(route.name(), 401, ctx.clock().nanoTime() - start);
+      return CompletableFuture.completedFuture(r);
+    }
+    if (auth.identity() != null) {
+      request = request.addAttribute(Authenticator.IDENTITY, auth.identity());
+    }
+    Router<RouteRuntime> router = snap.router();
+    SpiffeId identity = clientIdentity(request);
     String clientIp = clientIp(request);
     LocalRateLimiter limiter = route.rateLimiter();
     if (limiter != null) {
@@ -193,7 +235,9 @@ public final class ProxyHandler
             clientIp,
             request.getUri().getScheme(),
             tracing.requestId(),
-            tracing.traceparent());
+            tracing.traceparent(),
+            auth.identity() == null ? null : auth.identity().consumer(),
+            auth.stripCredentials());
     if (identity != null) {
       headers.add(RawHeader.create(Headers.CLIENT_IDENTITY, identity.toString()));
     }

@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.proxy;
 
 import com.typesafe.config.Config;
 import dev.kumaforge.common.time.NanoClock;
+import dev.kumaforge.gateway.auth.Authenticator;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
@@ -21,13 +22,15 @@ import java.util.Map;
  * @param backends backends by name
  * @param version 1 at start, +1 per successful reload
  * @param loadedAt when it became active
+ * @param authenticator the routes' authentication (API keys, JWT providers)
  */
 public record Snapshot(
     GatewayConfig config,
     Router<RouteRuntime> router,
     Map<String, BackendRuntime> backends,
     long version,
-    Instant loadedAt) {
+    Instant loadedAt,
+    Authenticator authenticator) {
 
   /**
    * Compiles {@code config}; endpoint state of {@code previous} (may be null) is kept for endpoints
@@ -35,6 +38,8 @@ public record Snapshot(
    */
   public static Snapshot build(
       GatewayConfig config, Config pekkoConfig, NanoClock clock, Snapshot previous, long version) {
+    Authenticator authenticator =
+        Authenticator.build(config, clock, previous == null ? null : previous.authenticator());
     Map<String, BackendRuntime> backends = new LinkedHashMap<>();
     for (Backend b : config.backends()) {
       Map<String, Endpoint> old = new HashMap<>();
@@ -58,6 +63,7 @@ public record Snapshot(
         router,
         java.util.Collections.unmodifiableMap(backends),
         version,
-        Instant.ofEpochMilli(clock.currentTimeMillis()));
+        Instant.ofEpochMilli(clock.currentTimeMillis()),
+        authenticator);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kumaforge.common.config.ConfigError;
 import dev.kumaforge.common.config.ConfigException;
+import dev.kumaforge.gateway.consumer.ApiKeyHash;
 import dev.kumaforge.gateway.tls.DevCertificates;
 import dev.kumaforge.gateway.tls.KeyType;
 import dev.kumaforge.gateway.tls.SpiffeId;
@@ -173,5 +174,115 @@ class GatewayConfigTest {
         """;
     assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
         .hasMessageContaining("backends[0].loadBalancer.type");
+  }
+
+  private static final String ROUTES =
+      """
+      backends: [{name: b, endpoints: [{address: "h:1"}]}]
+      routes: [{name: r, backendRefs: [{name: b}]}]
+      """;
+
+  @Test
+  void aNonLoopbackAdminListenerNeedsATokenHash() {
+    String open =
+        "listeners: {public: {address: \"0.0.0.0:1\"}, admin: {address: \"0.0.0.0:2\"}}\n" + ROUTES;
+    assertThatThrownBy(() -> GatewayConfig.parse(open, "gw.yaml"))
+        .hasMessageContaining(
+            "listeners.admin.authentication: missing for non-loopback address '0.0.0.0:2'"
+                + " (expected: a tokenHash whenever the admin listener binds beyond loopback)");
+    String guarded =
+        "listeners: {public: {address: \"0.0.0.0:1\"}, admin: {address: \"0.0.0.0:2\","
+            + " authentication: {tokenHash: \""
+            + ApiKeyHash.hash("admin-token")
+            + "\"}}}\n"
+            + ROUTES;
+    assertThat(GatewayConfig.parse(guarded, "gw.yaml").listeners().get("admin").authentication())
+        .isNotNull();
+    for (String loopback : List.of("127.0.0.1:2", "localhost:2", "[::1]:2", "127.8.9.10:2")) {
+      String yaml =
+          "listeners: {public: {address: \"0.0.0.0:1\"}, admin: {address: \""
+              + loopback
+              + "\"}}\n"
+              + ROUTES;
+      assertThat(GatewayConfig.parse(yaml, "gw.yaml").listeners()).containsKey("admin");
+    }
+    String bad =
+        "listeners: {public: {address: \"127.0.0.1:1\", authentication: {tokenHash: x}},"
+            + " admin: {address: \"10.0.0.1:2\", authentication: {tokenHash: plain}}}\n"
+            + ROUTES;
+    assertThatThrownBy(() -> GatewayConfig.parse(bad, "gw.yaml"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::path)
+                    .contains(
+                        "listeners.public.authentication",
+                        "listeners.admin.authentication.tokenHash"))
+        .hasMessageNotContaining("plain");
+  }
+
+  @Test
+  void expressionsAndTypeTagsAreRejectedNeverEvaluated() {
+    String base = "listeners: {public: {address: \"127.0.0.1:1\"}, admin: {address: \"%s\"}}\n";
+    for (String value :
+        List.of("${env:HOME}", "#{T(java.lang.Runtime).getRuntime()}", "127.0.0.1:${PORT}")) {
+      assertThatThrownBy(() -> GatewayConfig.parse(base.formatted(value) + ROUTES, "gw.yaml"))
+          .as(value)
+          .hasMessageContaining("gw.yaml: line 1")
+          .hasMessageContaining("never evaluated");
+    }
+    String inName =
+        ROUTES.replace("name: r,", "name: r, authentication: {methods: [\"${METHOD}\"]},");
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.parse(
+                    base.formatted("127.0.0.1:2") + inName + "consumers: []\n", "gw.yaml"))
+        .hasMessageContaining("never evaluated");
+    String tagged =
+        "listeners: {public: {address: !!java.net.URL [\"http://x\"]}, admin: {address:"
+            + " \"127.0.0.1:2\"}}\n"
+            + ROUTES;
+    assertThatThrownBy(() -> GatewayConfig.parse(tagged, "gw.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gw.yaml: line 1")
+        .hasMessageNotContaining("http://x");
+  }
+
+  @Test
+  void authenticationErrorsNameTheirPaths() {
+    String yaml =
+        """
+        listeners: {public: {address: "127.0.0.1:1"}, admin: {address: "127.0.0.1:2"}}
+        backends: [{name: b, endpoints: [{address: "h:1"}]}]
+        routes:
+          - {name: r, backendRefs: [{name: b}], authentication: {methods: []}}
+          - {name: l, llm: true, authentication: {required: false}}
+        authentication:
+          jwt:
+            maxTokenSize: 10B
+            providers:
+              - {name: a, issuer: i, secretFile: s, jwks: {file: f}}
+              - {name: a, issuer: i, jwks: {uri: "ftp://x"}, algorithms: [HS256], clockSkew: 1h}
+              - {name: c}
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::path)
+                    .contains(
+                        "routes[0].authentication.methods",
+                        "routes[1].authentication.required",
+                        "authentication.jwt.maxTokenSize",
+                        "authentication.jwt.providers[0].secretFile",
+                        "authentication.jwt.providers[1].name",
+                        "authentication.jwt.providers[1].issuer",
+                        "authentication.jwt.providers[1].jwks.uri",
+                        "authentication.jwt.providers[1].algorithms[0]",
+                        "authentication.jwt.providers[1].clockSkew",
+                        "authentication.jwt.providers[2].issuer",
+                        "authentication.jwt.providers[2].secretFile"));
   }
 }

@@ -18,7 +18,7 @@ class RouteRuntimeTest {
     GatewayConfig config =
         GatewayConfig.parse(
             """
-            listeners: {public: {address: "a:1"}, admin: {address: "a:2"}}
+            listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
             backends:
               - {name: stable, endpoints: [{address: "h:1"}]}
               - {name: canary, endpoints: [{address: "h:2"}]}
@@ -45,7 +45,7 @@ class RouteRuntimeTest {
   void reloadKeepsEndpointStateForEndpointsThatStay() {
     String yaml =
         """
-        listeners: {public: {address: "a:1"}, admin: {address: "a:2"}}
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
         backends:
           - {name: b, endpoints: [{address: "h:1"}, {address: "%s"}]}
         routes:

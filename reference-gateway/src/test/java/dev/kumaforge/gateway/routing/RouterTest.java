@@ -15,7 +15,7 @@ class RouterTest {
       Router.compile(
           GatewayConfig.parse(
                   """
-                  listeners: {public: {address: "a:1"}, admin: {address: "a:2"}}
+                  listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
                   backends: [{name: b, endpoints: [{address: "h:1"}]}]
                   routes:
                     - name: catch-all
@@ -92,7 +92,7 @@ class RouterTest {
         Router.compile(
             GatewayConfig.parse(
                     """
-                    listeners: {public: {address: "a:1"}, admin: {address: "a:2"}}
+                    listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
                     backends: [{name: b, endpoints: [{address: "h:1"}]}]
                     routes:
                       - name: only
