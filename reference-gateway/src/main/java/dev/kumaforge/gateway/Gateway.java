@@ -14,6 +14,7 @@ import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.ProxyHandler;
 import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
+import dev.kumaforge.gateway.upstream.netty.NettyTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -58,6 +59,7 @@ public final class Gateway implements AutoCloseable {
   private HealthChecker healthChecker;
   private org.apache.pekko.actor.Cancellable fileWatch;
   private AiGateway ai;
+  private NettyTransport netty;
 
   private Gateway(
       ActorSystem system, Config pekkoConfig, NanoClock clock, Path configFile, Snapshot initial) {
@@ -95,6 +97,9 @@ public final class Gateway implements AutoCloseable {
       gw.bind(config);
       return gw;
     } catch (RuntimeException e) {
+      if (gw.netty != null) {
+        gw.netty.close();
+      }
       gw.terminateSystem();
       throw e;
     }
@@ -115,6 +120,11 @@ public final class Gateway implements AutoCloseable {
   private void bind(GatewayConfig config) {
     Http http = Http.get(system);
     Materializer mat = Materializer.matFromSystem(system);
+    netty =
+        new NettyTransport(
+            config.upstream().eventLoopThreads(),
+            mat,
+            Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty"));
     ProxyContext ctx =
         new ProxyContext(
             system,
@@ -124,7 +134,8 @@ public final class Gateway implements AutoCloseable {
             clock,
             metrics,
             Logging.getLogger(system, "dev.kumaforge.gateway.upstream"),
-            config.accessLog().enabled());
+            config.accessLog().enabled(),
+            netty);
     ai = new AiGateway(ctx, metrics.registry());
     ai.start(config);
     ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx, ai);
@@ -340,6 +351,9 @@ public final class Gateway implements AutoCloseable {
     } finally {
       if (ai != null) {
         ai.close();
+      }
+      if (netty != null) {
+        netty.close();
       }
       terminateSystem();
     }

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param reload config file watching
  * @param consumers API consumers identified by hashed API keys (LLM routes require one)
  * @param ai the AI gateway's model catalog and sessions, for routes with {@code llm: true}
+ * @param upstream the upstream transport's defaults and Netty event loops
  */
 public record GatewayConfig(
     Map<String, Listener> listeners,
@@ -41,7 +42,8 @@ public record GatewayConfig(
     Tracing tracing,
     Reload reload,
     List<ConsumerConfig> consumers,
-    AiConfig ai)
+    AiConfig ai,
+    Upstream upstream)
     implements Validatable {
 
   /** Name of the public listener. */
@@ -60,6 +62,7 @@ public record GatewayConfig(
     tracing = tracing == null ? new Tracing(null, null) : tracing;
     reload = reload == null ? new Reload(null, null) : reload;
     consumers = immutable(consumers);
+    upstream = upstream == null ? new Upstream(null, null) : upstream;
   }
 
   /** Loads and validates {@code file}; throws a ConfigException listing every error. */
@@ -85,7 +88,16 @@ public record GatewayConfig(
   /** This config with different listener addresses (the rest unchanged). */
   public GatewayConfig withListeners(Map<String, Listener> newListeners) {
     return new GatewayConfig(
-        newListeners, backends, routes, shutdown, accessLog, tracing, reload, consumers, ai);
+        newListeners,
+        backends,
+        routes,
+        shutdown,
+        accessLog,
+        tracing,
+        reload,
+        consumers,
+        ai,
+        upstream);
   }
 
   @Override
@@ -158,6 +170,36 @@ public record GatewayConfig(
     validateAi(v);
     shutdown.validate(v.at("shutdown"));
     positive(v.at("reload"), reload.pollInterval(), "pollInterval");
+    upstream.validate(v.at("upstream"));
+  }
+
+  /** The transport of {@code backend}: its own {@code connectionPool.transport} or the default. */
+  public Backend.Transport transportOf(Backend backend) {
+    Backend.Transport t = backend.connectionPool().transport();
+    return t == null ? upstream.transport() : t;
+  }
+
+  /**
+   * Upstream transport defaults.
+   *
+   * @param transport the transport of backends without {@code connectionPool.transport}, default
+   *     pekko
+   * @param eventLoopThreads threads of the Netty transport's shared event loop group (read at start
+   *     only), default 1
+   */
+  public record Upstream(Backend.Transport transport, Integer eventLoopThreads) {
+    public Upstream {
+      transport = transport == null ? Backend.Transport.pekko : transport;
+      eventLoopThreads = eventLoopThreads == null ? 1 : eventLoopThreads;
+    }
+
+    void validate(Validator v) {
+      v.check(
+          eventLoopThreads >= 1 && eventLoopThreads <= 64,
+          "eventLoopThreads",
+          eventLoopThreads,
+          "1 to 64");
+    }
   }
 
   private void validateAi(Validator v) {
