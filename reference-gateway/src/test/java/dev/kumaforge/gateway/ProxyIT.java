@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 
 class ProxyIT {
 
-  @Test
-  void proxiesBodiesAndHeadersAndBalancesRoundRobin() throws Exception {
+  @BothTransports
+  void proxiesBodiesAndHeadersAndBalancesRoundRobin(String transport) throws Exception {
     try (TestUpstream a = new TestUpstream("a");
         TestUpstream b = new TestUpstream("b");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 """
                 backends:
                   - name: pool
@@ -91,12 +92,13 @@ class ProxyIT {
     }
   }
 
-  @Test
-  void serverSentEventsFlowChunkByChunk() throws Exception {
+  @BothTransports
+  void serverSentEventsFlowChunkByChunk(String transport) throws Exception {
     CountDownLatch firstSeenByClient = new CountDownLatch(1);
     try (TestUpstream a = new TestUpstream("a");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 """
                 backends:
                   - name: llm

@@ -365,6 +365,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
     pool.lost(this);
   }
 
+  private void onLoop(Runnable task) {
+    if (channel.eventLoop().inEventLoop()) {
+      task.run();
+    } else {
+      channel.eventLoop().execute(task);
+    }
+  }
+
   /**
    * The body of one streamed response: events (chunks, {@link ChannelSource#END}, a failure) are
    * buffered until the source is materialized, then handed over one by one.
@@ -384,41 +392,35 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     /** The source started; from any thread. */
     void attach(Consumer<Object> s) {
-      channel
-          .eventLoop()
-          .execute(
-              () -> {
-                sink = s;
-                Object e;
-                while ((e = early.poll()) != null) {
-                  s.accept(e);
-                }
-              });
+      onLoop(
+          () -> {
+            sink = s;
+            Object e;
+            while ((e = early.poll()) != null) {
+              s.accept(e);
+            }
+          });
     }
 
     /** The source wants more and has nothing buffered; from any thread. */
     void demand() {
-      channel
-          .eventLoop()
-          .execute(
-              () -> {
-                if (body == this) {
-                  channel.read();
-                }
-              });
+      onLoop(
+          () -> {
+            if (body == this) {
+              channel.read();
+            }
+          });
     }
 
     /** The source was cancelled: close the connection unless the body already ended. */
     void cancel() {
-      channel
-          .eventLoop()
-          .execute(
-              () -> {
-                if (body == this) {
-                  body = null;
-                  channel.close();
-                }
-              });
+      onLoop(
+          () -> {
+            if (body == this) {
+              body = null;
+              channel.close();
+            }
+          });
     }
   }
 }
