@@ -167,19 +167,24 @@ final class NettyPool implements UpstreamQueue {
    */
   void available(Connection c) {
     Pending p;
+    boolean close = false;
     synchronized (this) {
       p = pending.pollFirst();
       if (p == null) {
         if (closed) {
-          c.channel().close();
-          return;
+          close = true;
+        } else {
+          idle.addFirst(c);
         }
-        idle.addFirst(c);
-        c.idle();
-        return;
       }
     }
-    c.send(p.request(), p.callback());
+    if (p != null) {
+      c.send(p.request(), p.callback());
+    } else if (close) {
+      c.channel().close();
+    } else {
+      c.idle();
+    }
   }
 
   /** A request bound to {@code c} never left because {@code c} was already closed: wait again. */

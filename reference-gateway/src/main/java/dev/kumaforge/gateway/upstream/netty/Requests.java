@@ -33,7 +33,7 @@ final class Requests {
     for (HttpHeader h : request.getHeaders()) {
       if (h.renderInRequests()) {
         headers.add(h.name(), h.value());
-        host |= h.is("host");
+        host |= "host".equals(h.lowercaseName());
       }
     }
     if (!host) {
