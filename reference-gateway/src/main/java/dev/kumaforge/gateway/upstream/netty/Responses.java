@@ -27,7 +27,8 @@ final class Responses {
   private static final int CACHE_LIMIT = 256;
   private static final StatusCode[] STATUSES = new StatusCode[600];
   private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
-  private static final Map<String, HttpHeader> MODELLED = new ConcurrentHashMap<>();
+  private static final Map<String, HttpHeader> DATES = new ConcurrentHashMap<>();
+  private static final Map<String, HttpHeader> SERVERS = new ConcurrentHashMap<>();
 
   private Responses() {}
 
@@ -96,17 +97,22 @@ final class Responses {
 
   /** Date and Server parsed into Pekko's model (cached by value); unparseable ones are dropped. */
   private static HttpHeader modelled(String name, String value) {
-    String key = name.length() + ":" + name + value;
-    HttpHeader h = MODELLED.get(key);
+    boolean date = name.length() == 4;
+    Map<String, HttpHeader> cache = date ? DATES : SERVERS;
+    HttpHeader h = cache.get(value);
     if (h == null) {
-      h = HttpHeader.parse(name, value);
+      try {
+        h = HttpHeader.parse(date ? "Date" : "Server", value);
+      } catch (RuntimeException e) {
+        return null;
+      }
       if (h instanceof RawHeader) {
         return null;
       }
-      if (MODELLED.size() >= CACHE_LIMIT) {
-        MODELLED.clear();
+      if (cache.size() >= CACHE_LIMIT) {
+        cache.clear(); // Date changes every second
       }
-      MODELLED.put(key, h);
+      cache.put(value, h);
     }
     return h;
   }
