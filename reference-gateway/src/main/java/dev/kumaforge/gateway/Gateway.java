@@ -16,6 +16,7 @@ import dev.kumaforge.gateway.proxy.ProxyHandler;
 import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.server.ListenerServer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
+import dev.kumaforge.gateway.upstream.netty.NettyTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -57,6 +58,7 @@ public final class Gateway implements AutoCloseable {
   private HealthChecker healthChecker;
   private org.apache.pekko.actor.Cancellable fileWatch;
   private AiGateway ai;
+  private NettyTransport netty;
 
   private Gateway(
       ActorSystem system, Config pekkoConfig, NanoClock clock, Path configFile, Snapshot initial) {
@@ -94,6 +96,9 @@ public final class Gateway implements AutoCloseable {
       gw.bind(config);
       return gw;
     } catch (RuntimeException e) {
+      if (gw.netty != null) {
+        gw.netty.close();
+      }
       gw.terminateSystem();
       throw e;
     }
@@ -114,6 +119,11 @@ public final class Gateway implements AutoCloseable {
   private void bind(GatewayConfig config) {
     Http http = Http.get(system);
     Materializer mat = Materializer.matFromSystem(system);
+    netty =
+        new NettyTransport(
+            config.upstream().eventLoopThreads(),
+            mat,
+            Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty"));
     ProxyContext ctx =
         new ProxyContext(
             system,
@@ -123,7 +133,8 @@ public final class Gateway implements AutoCloseable {
             clock,
             metrics,
             Logging.getLogger(system, "dev.kumaforge.gateway.upstream"),
-            config.accessLog().enabled());
+            config.accessLog().enabled(),
+            netty);
     ai = new AiGateway(ctx, metrics.registry());
     ai.start(config);
     ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx, ai);
@@ -338,6 +349,9 @@ public final class Gateway implements AutoCloseable {
     } finally {
       if (ai != null) {
         ai.close();
+      }
+      if (netty != null) {
+        netty.close();
       }
       terminateSystem();
     }

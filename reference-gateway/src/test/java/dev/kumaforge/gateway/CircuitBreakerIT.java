@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 /** Outlier detection through real sockets: ejection, 503 with Retry-After, half-open, return. */
 class CircuitBreakerIT {
 
-  @Test
-  void opensAfterConsecutiveGatewayErrorsThenHalfOpensAndCloses() throws Exception {
+  @BothTransports
+  void opensAfterConsecutiveGatewayErrorsThenHalfOpensAndCloses(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 """
                 backends:
                   - name: b
@@ -67,12 +68,13 @@ class CircuitBreakerIT {
     }
   }
 
-  @Test
-  void ejectedEndpointGetsNoTrafficWhileOthersServe() throws Exception {
+  @BothTransports
+  void ejectedEndpointGetsNoTrafficWhileOthersServe(String transport) throws Exception {
     try (TestUpstream bad = new TestUpstream("bad");
         TestUpstream good = new TestUpstream("good");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 """
                 backends:
                   - name: b

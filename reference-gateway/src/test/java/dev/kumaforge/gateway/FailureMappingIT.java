@@ -27,15 +27,15 @@ class FailureMappingIT {
         .formatted(address, backendExtra, routeExtra);
   }
 
-  @Test
-  void connectErrorIs502() {
+  @BothTransports
+  void connectErrorIs502(String transport) {
     TestUpstream dead;
     try (TestUpstream u = new TestUpstream("dead")) {
       dead = u;
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
-    try (GatewayFixture gw = new GatewayFixture(config(dead.address(), "", ""))) {
+    try (GatewayFixture gw = new GatewayFixture(transport, config(dead.address(), "", ""))) {
       HttpResponse<String> r = gw.get("/x");
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).contains("\"code\":\"connect_error\"");
@@ -44,11 +44,12 @@ class FailureMappingIT {
     }
   }
 
-  @Test
-  void readTimeoutIs504() throws Exception {
+  @BothTransports
+  void readTimeoutIs504(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("slow");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 config(u.address(), "    timeouts: {http: {requestTimeout: 300ms}}", ""))) {
       u.behave((ex, n) -> u.hang(ex));
       HttpResponse<String> r = gw.get("/x");
@@ -57,11 +58,12 @@ class FailureMappingIT {
     }
   }
 
-  @Test
-  void circuitOpenOnMaxRequestsIs503WithRetryAfter() throws Exception {
+  @BothTransports
+  void circuitOpenOnMaxRequestsIs503WithRetryAfter(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("busy");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 config(
                     u.address(),
                     "    circuitBreaker: {connectionLimits: {maxRequests: 1}}\n"
@@ -82,11 +84,12 @@ class FailureMappingIT {
     }
   }
 
-  @Test
-  void poolOverflowIs503() throws Exception {
+  @BothTransports
+  void poolOverflowIs503(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("hung");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 config(
                     u.address(),
                     "    connectionPool: {maxConnections: 1, maxOpenRequests: 1}\n"

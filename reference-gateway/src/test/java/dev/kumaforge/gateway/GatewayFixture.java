@@ -28,6 +28,16 @@ final class GatewayFixture implements AutoCloseable {
     this.gateway = Gateway.start(GatewayConfig.parse(LISTENERS + yamlWithoutListeners, "test"));
   }
 
+  /** A gateway whose backends use upstream {@code transport} (pekko or netty) by default. */
+  GatewayFixture(String transport, String yamlWithoutListeners) {
+    this(upstream(transport) + yamlWithoutListeners);
+  }
+
+  /** The YAML line that makes {@code transport} the default upstream transport. */
+  static String upstream(String transport) {
+    return "upstream: {transport: " + transport + "}\n";
+  }
+
   String url(String path) {
     return gateway.listeners().get("public") + path;
   }

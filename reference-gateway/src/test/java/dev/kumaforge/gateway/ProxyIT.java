@@ -1,29 +1,37 @@
 package dev.kumaforge.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ProxyIT {
 
-  @Test
-  void proxiesBodiesAndHeadersAndBalancesRoundRobin() throws Exception {
+  @BothTransports
+  void proxiesBodiesAndHeadersAndBalancesRoundRobin(String transport) throws Exception {
     try (TestUpstream a = new TestUpstream("a");
         TestUpstream b = new TestUpstream("b");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 """
                 backends:
                   - name: pool
@@ -91,12 +99,13 @@ class ProxyIT {
     }
   }
 
-  @Test
-  void serverSentEventsFlowChunkByChunk() throws Exception {
+  @BothTransports
+  void serverSentEventsFlowChunkByChunk(String transport) throws Exception {
     CountDownLatch firstSeenByClient = new CountDownLatch(1);
     try (TestUpstream a = new TestUpstream("a");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 """
                 backends:
                   - name: llm
@@ -133,5 +142,80 @@ class ProxyIT {
         assertThat(reader.readLine()).isEqualTo("data: two");
       }
     }
+  }
+
+  @BothTransports
+  void aKeepAliveConnectionClosedByTheUpstreamIsNotReused(String transport) throws Exception {
+    // an upstream that answers with keep-alive and then closes the idle connection anyway
+    AtomicInteger accepted = new AtomicInteger();
+    AtomicInteger closed = new AtomicInteger();
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try (Socket s = server.accept()) {
+                    accepted.incrementAndGet();
+                    InputStream in = s.getInputStream();
+                    String head = readHead(in);
+                    int length = contentLength(head);
+                    in.readNBytes(length);
+                    s.getOutputStream()
+                        .write(
+                            ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 2\r\n\r\n{}")
+                                .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                  } catch (IOException e) {
+                    // closed
+                  }
+                  closed.incrementAndGet();
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      try (GatewayFixture gw =
+          new GatewayFixture(
+              transport,
+              """
+              backends:
+                - name: api
+                  endpoints: [{address: "127.0.0.1:%d"}]
+              routes:
+                - name: all
+                  backendRefs: [{name: api}]
+              """
+                  .formatted(server.getLocalPort()))) {
+        assertThat(gw.post("/v1/x", "{\"a\":1}").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() == 1);
+        // the gateway notices the close while the connection idles (its event loop reads the FIN
+        // within a few ms): this POST, never retried, goes over a new connection
+        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        HttpResponse<String> second = gw.post("/v1/x", "{\"a\":2}");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(accepted.get()).isEqualTo(2);
+      }
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      sb.append((char) c);
+      if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  private static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        return Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    return 0;
   }
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Test;
 
 class RetryIT {
   private static String config(String endpoints, String retry) {
@@ -29,11 +28,12 @@ class RetryIT {
     return "{address: \"" + u.address() + "\"}";
   }
 
-  @Test
-  void retriesRetryableStatusesUntilSuccess() throws Exception {
+  @BothTransports
+  void retriesRetryableStatusesUntilSuccess(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 config(ep(u), "{numRetries: 3, backOff: {baseInterval: 1ms, maxInterval: 5ms}}"))) {
       u.behave((ex, n) -> TestUpstream.respond(ex, n <= 2 ? 503 : 200, "{\"n\":" + n + "}"));
       HttpResponse<String> r = gw.get("/x");
@@ -44,12 +44,14 @@ class RetryIT {
     }
   }
 
-  @Test
-  void postIsNotRetriedUnlessAllowedAndTheLastResponseIsPassedOn() throws Exception {
+  @BothTransports
+  void postIsNotRetriedUnlessAllowedAndTheLastResponseIsPassedOn(String transport)
+      throws Exception {
     try (TestUpstream u = new TestUpstream("u");
-        GatewayFixture gw = new GatewayFixture(config(ep(u), "{numRetries: 2}"));
+        GatewayFixture gw = new GatewayFixture(transport, config(ep(u), "{numRetries: 2}"));
         GatewayFixture allowed =
             new GatewayFixture(
+                transport,
                 config(ep(u), "{numRetries: 2, retryNonIdempotent: true, retryOn: [\"500\"]}"))) {
       u.behave((ex, n) -> TestUpstream.respond(ex, 500, "{\"n\":" + n + "}"));
       HttpResponse<String> r = gw.post("/x", "{}");
@@ -62,13 +64,13 @@ class RetryIT {
     }
   }
 
-  @Test
-  void connectFailureMovesToAnotherEndpointEvenForPost() throws Exception {
+  @BothTransports
+  void connectFailureMovesToAnotherEndpointEvenForPost(String transport) throws Exception {
     TestUpstream dead = new TestUpstream("dead");
     dead.close();
     try (TestUpstream u = new TestUpstream("alive");
         GatewayFixture gw =
-            new GatewayFixture(config(ep(dead) + ", " + ep(u), "{numRetries: 1}"))) {
+            new GatewayFixture(transport, config(ep(dead) + ", " + ep(u), "{numRetries: 1}"))) {
       for (int i = 0; i < 6; i++) {
         assertThat(gw.post("/x", "{}").statusCode()).isEqualTo(200);
       }
@@ -76,11 +78,12 @@ class RetryIT {
     }
   }
 
-  @Test
-  void rateLimitedResponsesAreRetriedAfterTheirRetryAfter() throws Exception {
+  @BothTransports
+  void rateLimitedResponsesAreRetriedAfterTheirRetryAfter(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 config(
                     ep(u),
                     "{numRetries: 1, retryOn: [\"429\"],"
@@ -102,11 +105,11 @@ class RetryIT {
     }
   }
 
-  @Test
-  void perTryTimeoutRetriesAHungTry() throws Exception {
+  @BothTransports
+  void perTryTimeoutRetriesAHungTry(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         GatewayFixture gw =
-            new GatewayFixture(config(ep(u), "{numRetries: 1, perTryTimeout: 300ms}"))) {
+            new GatewayFixture(transport, config(ep(u), "{numRetries: 1, perTryTimeout: 300ms}"))) {
       u.behave(
           (ex, n) -> {
             if (n == 1) {
@@ -121,11 +124,12 @@ class RetryIT {
     }
   }
 
-  @Test
-  void retryBudgetBoundsRetriesInFlight() throws Exception {
+  @BothTransports
+  void retryBudgetBoundsRetriesInFlight(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         GatewayFixture gw =
             new GatewayFixture(
+                transport,
                 config(
                     ep(u),
                     "{numRetries: 3, backOff: {baseInterval: 1ms},"

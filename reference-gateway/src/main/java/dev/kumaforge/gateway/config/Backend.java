@@ -31,7 +31,8 @@ public record Backend(
   public Backend {
     endpoints = GatewayConfig.immutable(endpoints);
     loadBalancer = loadBalancer == null ? new LoadBalancer(null, null, null) : loadBalancer;
-    connectionPool = connectionPool == null ? new ConnectionPool(null, null, null) : connectionPool;
+    connectionPool =
+        connectionPool == null ? new ConnectionPool(null, null, null, null) : connectionPool;
     timeouts = timeouts == null ? new MeshTimeout(null, null, null) : timeouts;
     retry = retry == null ? new MeshRetry(null, null, null, null, null, null) : retry;
     circuitBreaker = circuitBreaker == null ? new MeshCircuitBreaker(null, null) : circuitBreaker;
@@ -219,6 +220,16 @@ public record Backend(
    */
   public record Named(String name) {}
 
+  /** Upstream transport: Pekko's host connection pool or the gateway's own Netty client. */
+  public enum Transport {
+    /** Pekko HTTP's host connection pool. */
+    pekko,
+    /**
+     * The Netty client of {@code dev.kumaforge.gateway.upstream.netty} on the shared event loops.
+     */
+    netty
+  }
+
   /**
    * Upstream connection pool (one per endpoint).
    *
@@ -226,9 +237,10 @@ public record Backend(
    * @param maxOpenRequests requests queued or in flight per endpoint before POOL_OVERFLOW, a power
    *     of two, default 4096
    * @param keepAlive how long an idle upstream connection is kept, default 30s
+   * @param transport pekko or netty; default: {@code upstream.transport}
    */
   public record ConnectionPool(
-      Integer maxConnections, Integer maxOpenRequests, Duration keepAlive) {
+      Integer maxConnections, Integer maxOpenRequests, Duration keepAlive, Transport transport) {
     public ConnectionPool {
       maxConnections = maxConnections == null ? 256 : maxConnections;
       maxOpenRequests = maxOpenRequests == null ? 4096 : maxOpenRequests;

@@ -35,6 +35,7 @@ import java.util.Set;
  * @param consumers API consumers identified by hashed API keys (LLM routes require one)
  * @param ai the AI gateway's model catalog and sessions, for routes with {@code llm: true}
  * @param authentication API key files and JWT providers for routes with {@code authentication}
+ * @param upstream the upstream transport's defaults and Netty event loops
  */
 public record GatewayConfig(
     Map<String, Listener> listeners,
@@ -46,7 +47,8 @@ public record GatewayConfig(
     Reload reload,
     List<ConsumerConfig> consumers,
     AiConfig ai,
-    AuthenticationConfig authentication)
+    AuthenticationConfig authentication,
+    Upstream upstream)
     implements Validatable {
 
   /** Name of the public listener. */
@@ -65,6 +67,7 @@ public record GatewayConfig(
     tracing = tracing == null ? new Tracing(null, null) : tracing;
     reload = reload == null ? new Reload(null, null) : reload;
     consumers = immutable(consumers);
+    upstream = upstream == null ? new Upstream(null, null) : upstream;
   }
 
   /**
@@ -124,7 +127,8 @@ public record GatewayConfig(
         reload,
         consumers,
         ai,
-        authentication);
+        authentication,
+        upstream);
   }
 
   @Override
@@ -201,6 +205,36 @@ public record GatewayConfig(
     validateAi(v);
     shutdown.validate(v.at("shutdown"));
     positive(v.at("reload"), reload.pollInterval(), "pollInterval");
+    upstream.validate(v.at("upstream"));
+  }
+
+  /** The transport of {@code backend}: its own {@code connectionPool.transport} or the default. */
+  public Backend.Transport transportOf(Backend backend) {
+    Backend.Transport t = backend.connectionPool().transport();
+    return t == null ? upstream.transport() : t;
+  }
+
+  /**
+   * Upstream transport defaults.
+   *
+   * @param transport the transport of backends without {@code connectionPool.transport}, default
+   *     pekko
+   * @param eventLoopThreads threads of the Netty transport's shared event loop group (read at start
+   *     only), default 1
+   */
+  public record Upstream(Backend.Transport transport, Integer eventLoopThreads) {
+    public Upstream {
+      transport = transport == null ? Backend.Transport.pekko : transport;
+      eventLoopThreads = eventLoopThreads == null ? 1 : eventLoopThreads;
+    }
+
+    void validate(Validator v) {
+      v.check(
+          eventLoopThreads >= 1 && eventLoopThreads <= 64,
+          "eventLoopThreads",
+          eventLoopThreads,
+          "1 to 64");
+    }
   }
 
   private void validateAi(Validator v) {

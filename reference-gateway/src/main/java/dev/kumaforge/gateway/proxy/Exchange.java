@@ -167,6 +167,7 @@ final class Exchange {
     private static final long serialVersionUID = 1L;
     private final transient Endpoint endpoint;
     private transient volatile Cancellable timer;
+    private transient volatile Runnable abort;
 
     Attempt(Endpoint endpoint) {
       this.endpoint = endpoint;
@@ -175,8 +176,18 @@ final class Exchange {
     @Override
     public void run() {
       if (compareAndSet(false, true)) {
+        Runnable a = abort;
+        if (a != null) {
+          a.run(); // the abandoned try's connection is closed (Netty transport)
+        }
         onTryFailure(endpoint, UpstreamFailure.READ_TIMEOUT, "no response headers in time");
       }
+    }
+
+    @Override
+    public boolean attached(Runnable abortTry) {
+      this.abort = abortTry;
+      return !get();
     }
 
     /** The endpoint's queue is full: POOL_OVERFLOW. */

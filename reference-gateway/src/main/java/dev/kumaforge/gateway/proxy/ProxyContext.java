@@ -1,10 +1,13 @@
 package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.common.time.NanoClock;
+import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.metrics.GatewayMetrics;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.PekkoUpstreamQueue;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import dev.kumaforge.gateway.upstream.netty.NettyTransport;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
@@ -23,6 +26,8 @@ import scala.concurrent.ExecutionContextExecutor;
  * @param metrics metrics
  * @param log Pekko log adapter for the client pool
  * @param accessLog whether to write the JSON access log
+ * @param netty the Netty upstream transport, for backends with {@code connectionPool.transport:
+ *     netty}
  */
 public record ProxyContext(
     ActorSystem system,
@@ -32,11 +37,15 @@ public record ProxyContext(
     NanoClock clock,
     GatewayMetrics metrics,
     LoggingAdapter log,
-    boolean accessLog) {
+    boolean accessLog,
+    NettyTransport netty) {
 
-  /** A new request queue in front of {@code endpoint}'s connection pool. */
+  /** A new request queue in front of {@code endpoint}'s connection pool, on its transport. */
   public UpstreamQueue newQueue(BackendRuntime backend, Endpoint endpoint) {
-    return new UpstreamQueue(
+    if (backend.transport() == Backend.Transport.netty) {
+      return netty.newQueue(endpoint, backend.config());
+    }
+    return new PekkoUpstreamQueue(
         http,
         materializer,
         endpoint,

@@ -48,7 +48,7 @@ public record Snapshot(
           old.put(e.authority(), e);
         }
       }
-      backends.put(b.name(), new BackendRuntime(b, pekkoConfig, old));
+      backends.put(b.name(), new BackendRuntime(b, pekkoConfig, old, config.transportOf(b)));
     }
     Router<RouteRuntime> router =
         Router.compile(

@@ -25,6 +25,7 @@ public final class BackendRuntime {
   private final int[] retryStatuses;
   private final int retryMask;
   private final java.util.concurrent.atomic.AtomicReferenceArray<UpstreamQueue> queues;
+  private final Backend.Transport transport;
 
   /**
    * Builds the runtime backend.
@@ -33,9 +34,12 @@ public final class BackendRuntime {
    * @param base Pekko config the pool settings fall back to
    * @param previous endpoints of the same backend before a reload, by address, reused to keep their
    *     health and load
+   * @param transport the upstream transport of its endpoints' queues
    */
-  public BackendRuntime(Backend config, Config base, Map<String, Endpoint> previous) {
+  public BackendRuntime(
+      Backend config, Config base, Map<String, Endpoint> previous, Backend.Transport transport) {
     this.config = config;
+    this.transport = transport;
     this.endpoints = new Endpoint[config.endpoints().size()];
     for (int i = 0; i < endpoints.length; i++) {
       Backend.Endpoint e = config.endpoints().get(i);
@@ -145,6 +149,11 @@ public final class BackendRuntime {
 
   public Endpoint[] endpoints() {
     return endpoints;
+  }
+
+  /** The upstream transport of this backend's queues. */
+  public Backend.Transport transport() {
+    return transport;
   }
 
   public ConnectionPoolSettings poolSettings() {

@@ -1,6 +1,10 @@
 package dev.kumaforge.gateway.upstream;
 
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.unix.Errors;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -62,8 +66,15 @@ public enum UpstreamFailure {
     if (e instanceof BufferOverflowException) {
       return POOL_OVERFLOW;
     }
-    if (e instanceof ConnectException) {
+    if (e instanceof ConnectException || e instanceof ConnectTimeoutException) {
+      // Netty: AnnotatedConnectException (refused), ConnectTimeoutException (connectionTimeout)
       return CONNECT_ERROR;
+    }
+    if (e instanceof PrematureChannelClosureException
+        || e instanceof ClosedChannelException
+        || e instanceof Errors.NativeIoException) {
+      // Netty: closed before a complete response, written to a closed channel, ECONNRESET/EPIPE
+      return RESET;
     }
     if (e instanceof StreamTcpException) {
       String m = String.valueOf(e.getMessage());

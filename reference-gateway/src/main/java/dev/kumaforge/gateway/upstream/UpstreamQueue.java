@@ -1,39 +1,38 @@
 package dev.kumaforge.gateway.upstream;
 
-import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.http.javadsl.ConnectHttp;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import scala.util.Try;
 
 /**
- * The front of one endpoint's host connection pool: a bounded queue offered to synchronously (a
- * full queue is POOL_OVERFLOW) whose responses are handed to the caller's callback on the pool
- * stream's own thread, without the per-request pool lookup of {@code singleRequest} and without
- * CompletionStage conversions.
+ * The front of one endpoint's upstream connection pool: offered to synchronously (a full queue is
+ * POOL_OVERFLOW), answering through a callback; implemented on Pekko's host connection pool ({@link
+ * PekkoUpstreamQueue}) and on Netty ({@code upstream.netty.NettyPool}), chosen per backend by
+ * {@code connectionPool.transport}.
  *
  * <pre>
- * offer(request, callback) -> BoundedSourceQueue -> cachedHostConnectionPool -> callback(Try)
+ * offer(request, callback) -> pool -> connection -> callback.onResult(Try&lt;HttpResponse&gt;)
  * </pre>
  */
-public final class UpstreamQueue {
+public interface UpstreamQueue {
   /** Receives the outcome of one request. */
   @FunctionalInterface
-  public interface Callback {
+  interface Callback {
     /** Called once with the response or the failure; must not block. */
     void onResult(Try<HttpResponse> result);
+
+    /**
+     * Called by transports that can abort a request once it is bound to a connection, before it is
+     * written; {@code abort} closes that connection (the result then fails). Returns false when the
+     * caller no longer wants the response: the request is then not sent and the result fails.
+     */
+    default boolean attached(Runnable abort) {
+      return true;
+    }
   }
 
   /** Outcome of an offer. */
-  public enum Offer {
+  enum Offer {
     /** Queued; the callback will be called. */
     ENQUEUED,
     /** The queue is full (POOL_OVERFLOW); the callback will not be called. */
@@ -42,53 +41,9 @@ public final class UpstreamQueue {
     CLOSED
   }
 
-  private final BoundedSourceQueue<Pair<HttpRequest, Callback>> queue;
-  private final LoggingAdapter log;
-
-  /**
-   * Materializes the queue and the pool flow.
-   *
-   * @param bufferSize requests waiting for a pool slot before offers are refused
-   */
-  public UpstreamQueue(
-      Http http,
-      Materializer materializer,
-      Endpoint endpoint,
-      ConnectionPoolSettings settings,
-      LoggingAdapter log,
-      int bufferSize) {
-    this.queue =
-        Source.<Pair<HttpRequest, Callback>>queue(bufferSize)
-            .via(
-                http.<Callback>cachedHostConnectionPool(
-                    ConnectHttp.toHost(endpoint.host(), endpoint.port()), settings, log))
-            .to(Sink.foreach(this::deliver))
-            .run(materializer);
-    this.log = log;
-  }
-
-  /** Hands a result to its callback; a failing callback must not end the shared stream. */
-  private void deliver(Pair<Try<HttpResponse>, Callback> p) {
-    try {
-      p.second().onResult(p.first());
-    } catch (RuntimeException e) {
-      log.error(e, "upstream response callback failed");
-    }
-  }
-
   /** Enqueues {@code request}. */
-  public Offer offer(HttpRequest request, Callback callback) {
-    QueueOfferResult r = queue.offer(Pair.create(request, callback));
-    if (r == QueueOfferResult.enqueued()) {
-      return Offer.ENQUEUED;
-    }
-    return r == QueueOfferResult.dropped() ? Offer.FULL : Offer.CLOSED;
-  }
+  Offer offer(HttpRequest request, Callback callback);
 
   /** Stops accepting requests; those queued or in flight still complete. */
-  public void complete() {
-    if (!queue.isCompleted()) {
-      queue.complete();
-    }
-  }
+  void complete();
 }

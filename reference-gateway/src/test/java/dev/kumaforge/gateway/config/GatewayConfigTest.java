@@ -285,4 +285,44 @@ class GatewayConfigTest {
                         "authentication.jwt.providers[2].issuer",
                         "authentication.jwt.providers[2].secretFile"));
   }
+
+  @Test
+  void transportDefaultsToPekkoAndABackendMayChooseNetty() {
+    String yaml =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends:
+          - {name: a, endpoints: [{address: "h:1"}]}
+          - {name: b, endpoints: [{address: "h:2"}], connectionPool: {transport: netty}}
+        routes: [{name: r, backendRefs: [{name: a}]}]
+        """;
+    GatewayConfig c = GatewayConfig.parse(yaml, "gw.yaml");
+    assertThat(c.upstream().eventLoopThreads()).isEqualTo(1);
+    assertThat(c.transportOf(c.backend("a"))).isEqualTo(Backend.Transport.pekko);
+    assertThat(c.transportOf(c.backend("b"))).isEqualTo(Backend.Transport.netty);
+    GatewayConfig all = GatewayConfig.parse(yaml + "upstream: {transport: netty}\n", "gw.yaml");
+    assertThat(all.transportOf(all.backend("a"))).isEqualTo(Backend.Transport.netty);
+  }
+
+  @Test
+  void badTransportSettingsNameThePath() {
+    String yaml =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends: [{name: b, endpoints: [{address: "h:1"}], connectionPool: {transport: grpc}}]
+        routes: [{name: r, backendRefs: [{name: b}]}]
+        upstream: {eventLoopThreads: 0}
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
+        .hasMessageContaining("backends[0].connectionPool.transport");
+    String threads =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends: [{name: b, endpoints: [{address: "h:1"}]}]
+        routes: [{name: r, backendRefs: [{name: b}]}]
+        upstream: {eventLoopThreads: 0}
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(threads, "gw.yaml"))
+        .hasMessageContaining("upstream.eventLoopThreads: 0 (expected: 1 to 64)");
+  }
 }

@@ -1,0 +1,426 @@
+package dev.kumaforge.gateway.upstream.netty;
+
+import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import scala.util.Success;
+
+/**
+ * One upstream connection of a {@link NettyPool}: writes one request at a time and turns the
+ * response into a Pekko response, strict when the whole body came with the head (one read), else
+ * streamed through a {@link ChannelSource}. Everything but {@link #send} runs on the channel's
+ * event loop.
+ *
+ * <pre>
+ * IDLE -send-> WAITING -head-> HEAD -last content (same read)-> strict response, IDLE
+ *                                  -read complete-> streamed response, STREAM -last-> IDLE
+ * close in WAITING/HEAD: the callback fails; close in STREAM: the body fails
+ * </pre>
+ */
+final class Connection extends ChannelInboundHandlerAdapter {
+  private static final int IDLE = 0;
+  private static final int WAITING = 1;
+  private static final int HEAD = 2;
+  private static final int STREAM = 3;
+  private static final int INFORMATIONAL = 4;
+  private static final int CLOSED = 5;
+
+  private final NettyPool pool;
+  private final int keepAliveTicks;
+  private final int streamIdleTicks;
+  private Channel channel;
+  private int state = IDLE;
+  private long seq;
+  private UpstreamQueue.Callback callback;
+  private HttpResponse head;
+  private boolean keepAlive;
+  private List<ByteString> chunks;
+  private Body body;
+  private Throwable cause;
+  private int idleTicks;
+
+  Connection(NettyPool pool, int keepAliveTicks, int streamIdleTicks) {
+    this.pool = pool;
+    this.keepAliveTicks = keepAliveTicks;
+    this.streamIdleTicks = streamIdleTicks;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  /** Sends {@code request}; callable from any thread. */
+  void send(HttpRequest request, UpstreamQueue.Callback cb) {
+    if (channel.eventLoop().inEventLoop()) {
+      write(request, cb);
+    } else {
+      channel.eventLoop().execute(() -> write(request, cb));
+    }
+  }
+
+  /** Back in the pool: read, so that the server closing the idle connection is noticed. */
+  void idle() {
+    idleTicks = 0;
+    channel.read();
+  }
+
+  private void write(HttpRequest request, UpstreamQueue.Callback cb) {
+    if (!channel.isActive() || state != IDLE) {
+      pool.requeue(request, cb);
+      return;
+    }
+    long s = ++seq;
+    if (!cb.attached(() -> abort(s))) {
+      pool.fail(cb, new IOException("request abandoned before it was sent"));
+      pool.available(this);
+      return;
+    }
+    state = WAITING;
+    callback = cb;
+    idleTicks = 0;
+    io.netty.handler.codec.http.HttpRequest out;
+    try {
+      out = Requests.toNetty(request, pool.authority());
+    } catch (RuntimeException e) {
+      state = IDLE;
+      callback = null;
+      pool.fail(cb, e);
+      pool.available(this);
+      return;
+    }
+    channel.writeAndFlush(out, channel.voidPromise());
+    if (!(out instanceof FullHttpRequest)) {
+      streamBody(request.entity());
+    }
+    channel.read();
+  }
+
+  /** Writes a streamed request body chunk by chunk, each after the previous one was written. */
+  private void streamBody(HttpEntity entity) {
+    Channel ch = channel;
+    entity
+        .getDataBytes()
+        .runWith(
+            Sink.<ByteString>foreachAsync(
+                1,
+                bs -> {
+                  CompletableFuture<Void> written = new CompletableFuture<>();
+                  ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bs.toArray())))
+                      .addListener(
+                          f -> {
+                            if (f.isSuccess()) {
+                              written.complete(null);
+                            } else {
+                              written.completeExceptionally(f.cause());
+                            }
+                          });
+                  return written;
+                }),
+            pool.materializer())
+        .whenComplete(
+            (done, err) -> {
+              if (err != null) {
+                ch.close();
+              } else {
+                ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+              }
+            });
+  }
+
+  /** The caller gave up on request {@code s} (its timer fired): close the connection. */
+  private void abort(long s) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              if (seq == s && (state == WAITING || state == HEAD || state == INFORMATIONAL)) {
+                cause = new IOException("request abandoned by the gateway (try timeout)");
+                channel.close();
+              }
+            });
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+        cause = o.decoderResult().cause();
+        channel.close();
+        return;
+      }
+      idleTicks = 0;
+      if (msg instanceof HttpResponse r) {
+        onHead(r);
+      }
+      if (msg instanceof HttpContent c) {
+        onContent(c);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onHead(HttpResponse r) {
+    if (state != WAITING) {
+      cause = new IOException("unexpected response from upstream");
+      channel.close();
+      return;
+    }
+    if (r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      state = INFORMATIONAL;
+      return;
+    }
+    head = r;
+    keepAlive = HttpUtil.isKeepAlive(r);
+    state = HEAD;
+  }
+
+  private void onContent(HttpContent c) {
+    boolean last = c instanceof LastHttpContent;
+    switch (state) {
+      case INFORMATIONAL -> {
+        if (last) {
+          state = WAITING;
+        }
+      }
+      case HEAD -> {
+        ByteBuf buf = c.content();
+        if (buf.isReadable()) {
+          if (chunks == null) {
+            chunks = new ArrayList<>(2);
+          }
+          chunks.add(copy(buf));
+        }
+        if (last) {
+          strictResponse();
+        }
+      }
+      case STREAM -> {
+        ByteBuf buf = c.content();
+        if (buf.isReadable()) {
+          body.emit(copy(buf));
+        }
+        if (last) {
+          Body b = body;
+          body = null;
+          b.emit(ChannelSource.END);
+          released();
+        }
+      }
+      default -> {
+        // content of a response nobody waits for (closed or abandoned): dropped
+      }
+    }
+  }
+
+  private static ByteString copy(ByteBuf buf) {
+    byte[] bytes = new byte[buf.readableBytes()];
+    buf.getBytes(buf.readerIndex(), bytes);
+    return ByteString.fromArrayUnsafe(bytes);
+  }
+
+  private void strictResponse() {
+    UpstreamQueue.Callback cb = callback;
+    HttpResponse h = head;
+    ByteString data = ByteString.emptyByteString();
+    if (chunks != null) {
+      for (ByteString c : chunks) {
+        data = data.concat(c);
+      }
+    }
+    ResponseEntity entity = HttpEntities.create(Responses.contentType(h.headers()), data);
+    org.apache.pekko.http.javadsl.model.HttpResponse response =
+        Responses.toPekko(h.status().code(), h.headers(), entity);
+    released();
+    pool.done();
+    pool.deliver(cb, new Success<>(response));
+  }
+
+  private void streamedResponse() {
+    UpstreamQueue.Callback cb = callback;
+    HttpResponse h = head;
+    body = new Body();
+    if (chunks != null) {
+      for (ByteString c : chunks) {
+        body.emit(c);
+      }
+      chunks = null;
+    }
+    state = STREAM;
+    callback = null;
+    head = null;
+    ContentType ct = Responses.contentType(h.headers());
+    Source<ByteString, ?> source = Source.fromGraph(new ChannelSource(body));
+    String length = h.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    ResponseEntity entity;
+    if (length != null && !HttpUtil.isTransferEncodingChunked(h)) {
+      entity = HttpEntities.create(ct, Long.parseLong(length.trim()), source);
+    } else {
+      entity = HttpEntities.createChunked(ct, source);
+    }
+    org.apache.pekko.http.javadsl.model.HttpResponse response =
+        Responses.toPekko(h.status().code(), h.headers(), entity);
+    pool.done();
+    pool.deliver(cb, new Success<>(response));
+  }
+
+  /** The response is complete: the connection serves the next request or closes. */
+  private void released() {
+    state = IDLE;
+    callback = null;
+    head = null;
+    chunks = null;
+    if (keepAlive && channel.isActive()) {
+      pool.available(this);
+    } else {
+      channel.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (state == WAITING || state == INFORMATIONAL) {
+      channel.read();
+    } else if (state == HEAD) {
+      streamedResponse();
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof IdleStateEvent)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    idleTicks++;
+    if (state == IDLE) {
+      if (idleTicks >= keepAliveTicks) {
+        channel.close();
+      }
+    } else if (idleTicks >= streamIdleTicks) {
+      cause = new IOException("no byte from the upstream within streamIdleTimeout");
+      channel.close();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+    if (cause == null) {
+      cause = t;
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    int was = state;
+    state = CLOSED;
+    Throwable why = cause;
+    if (was == WAITING || was == HEAD || was == INFORMATIONAL) {
+      UpstreamQueue.Callback cb = callback;
+      callback = null;
+      pool.fail(
+          cb,
+          why != null
+              ? why
+              : new IOException("upstream closed the connection before a complete response"));
+    } else if (was == STREAM && body != null) {
+      Body b = body;
+      body = null;
+      b.emit(why != null ? why : new IOException("upstream closed the connection mid-response"));
+    }
+    pool.lost(this);
+  }
+
+  private void onLoop(Runnable task) {
+    if (channel.eventLoop().inEventLoop()) {
+      task.run();
+    } else {
+      channel.eventLoop().execute(task);
+    }
+  }
+
+  /**
+   * The body of one streamed response: events (chunks, {@link ChannelSource#END}, a failure) are
+   * buffered until the source is materialized, then handed over one by one.
+   */
+  final class Body {
+    private final ArrayDeque<Object> early = new ArrayDeque<>();
+    private Consumer<Object> sink;
+
+    /** On the event loop. */
+    void emit(Object event) {
+      if (sink != null) {
+        sink.accept(event);
+      } else {
+        early.add(event);
+      }
+    }
+
+    /** The source started; from any thread. */
+    void attach(Consumer<Object> s) {
+      onLoop(
+          () -> {
+            sink = s;
+            Object e;
+            while ((e = early.poll()) != null) {
+              s.accept(e);
+            }
+          });
+    }
+
+    /** The source wants more and has nothing buffered; from any thread. */
+    void demand() {
+      onLoop(
+          () -> {
+            if (body == this) {
+              channel.read();
+            }
+          });
+    }
+
+    /** The source was cancelled: close the connection unless the body already ended. */
+    void cancel() {
+      onLoop(
+          () -> {
+            if (body == this) {
+              body = null;
+              channel.close();
+            }
+          });
+    }
+  }
+}

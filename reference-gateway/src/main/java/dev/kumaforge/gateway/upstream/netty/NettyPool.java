@@ -1,0 +1,252 @@
+package dev.kumaforge.gateway.upstream.netty;
+
+import dev.kumaforge.gateway.config.Backend;
+import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * One endpoint's keep-alive connection pool on the Netty transport: at most {@code maxConnections}
+ * connections, at most {@code maxOpenRequests} requests waiting or in flight (beyond: {@link
+ * Offer#FULL}), idle connections closed after {@code keepAlive}; a connection serves one request at
+ * a time and is reused only after its response completed.
+ *
+ * <pre>
+ * offer -> idle connection? -> write on its event loop
+ *       -> else pending queue (+ connect while pending > connecting and open < maxConnections)
+ * response complete -> next pending request on the same connection, or back to idle
+ * </pre>
+ */
+final class NettyPool implements UpstreamQueue {
+  /** A request waiting for a connection. */
+  record Pending(HttpRequest request, Callback callback) {}
+
+  private final Bootstrap bootstrap;
+  private final String authority;
+  private final Materializer materializer;
+  private final LoggingAdapter log;
+  private final int maxConnections;
+  private final int maxOpenRequests;
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private int open;
+  private int connecting;
+  private volatile boolean closed;
+
+  NettyPool(
+      EventLoopGroup group,
+      Class<? extends SocketChannel> channelType,
+      Endpoint endpoint,
+      Backend backend,
+      Materializer materializer,
+      LoggingAdapter log) {
+    this.authority = endpoint.authority();
+    this.materializer = materializer;
+    this.log = log;
+    this.maxConnections = backend.connectionPool().maxConnections();
+    this.maxOpenRequests = backend.connectionPool().maxOpenRequests();
+    long keepAlive = backend.connectionPool().keepAlive().toNanos();
+    long streamIdle = backend.timeouts().http().streamIdleTimeout().toNanos();
+    long tick = Math.min(keepAlive, streamIdle);
+    int keepAliveTicks = (int) Math.max(1, Math.min(Integer.MAX_VALUE, keepAlive / tick));
+    int streamIdleTicks = (int) Math.max(1, Math.min(Integer.MAX_VALUE, streamIdle / tick));
+    NettyPool pool = this;
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(channelType)
+            .remoteAddress(endpoint.host(), endpoint.port())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.AUTO_READ, false)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int)
+                    Math.min(Integer.MAX_VALUE, backend.timeouts().connectionTimeout().toMillis()))
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new IdleStateHandler(0, 0, tick, TimeUnit.NANOSECONDS))
+                        .addLast(new HttpClientCodec())
+                        .addLast(new Connection(pool, keepAliveTicks, streamIdleTicks));
+                  }
+                });
+  }
+
+  @Override
+  public Offer offer(HttpRequest request, Callback callback) {
+    if (closed) {
+      return Offer.CLOSED;
+    }
+    if (outstanding.incrementAndGet() > maxOpenRequests) {
+      outstanding.decrementAndGet();
+      return Offer.FULL;
+    }
+    Connection c;
+    int connects = 0;
+    synchronized (this) {
+      if (closed) {
+        outstanding.decrementAndGet();
+        return Offer.CLOSED;
+      }
+      c = idle.pollFirst();
+      if (c == null) {
+        pending.addLast(new Pending(request, callback));
+        connects = connectsNeeded();
+      }
+    }
+    if (c != null) {
+      c.send(request, callback);
+    }
+    connect(connects);
+    return Offer.ENQUEUED;
+  }
+
+  /** Under the lock: connections to open so every pending request has one coming. */
+  private int connectsNeeded() {
+    int n = 0;
+    while (pending.size() > connecting && open < maxConnections) {
+      open++;
+      connecting++;
+      n++;
+    }
+    return n;
+  }
+
+  private void connect(int n) {
+    for (int i = 0; i < n; i++) {
+      ChannelFuture f = bootstrap.connect();
+      f.addListener(
+          x -> {
+            if (x.isSuccess()) {
+              Connection c = f.channel().pipeline().get(Connection.class);
+              synchronized (this) {
+                connecting--;
+              }
+              available(c);
+            } else {
+              connectFailed(x.cause());
+            }
+          });
+    }
+  }
+
+  private void connectFailed(Throwable cause) {
+    Pending p;
+    int connects;
+    synchronized (this) {
+      open--;
+      connecting--;
+      p = pending.pollFirst();
+      connects = connectsNeeded();
+    }
+    if (p != null) {
+      fail(p.callback(), cause);
+    }
+    connect(connects);
+  }
+
+  /**
+   * {@code c} is connected or finished its response: it serves the next pending request or idles.
+   */
+  void available(Connection c) {
+    Pending p;
+    boolean close = false;
+    synchronized (this) {
+      p = pending.pollFirst();
+      if (p == null) {
+        if (closed) {
+          close = true;
+        } else {
+          idle.addFirst(c);
+        }
+      }
+    }
+    if (p != null) {
+      c.send(p.request(), p.callback());
+    } else if (close) {
+      c.channel().close();
+    } else {
+      c.idle();
+    }
+  }
+
+  /** A request bound to {@code c} never left because {@code c} was already closed: wait again. */
+  void requeue(HttpRequest request, Callback callback) {
+    int connects;
+    synchronized (this) {
+      pending.addFirst(new Pending(request, callback));
+      connects = connectsNeeded();
+    }
+    connect(connects);
+  }
+
+  /** Channel {@code c} closed. */
+  void lost(Connection c) {
+    int connects;
+    synchronized (this) {
+      open--;
+      idle.remove(c);
+      connects = closed ? 0 : connectsNeeded();
+    }
+    connect(connects);
+  }
+
+  /** A request's result is about to be delivered: it no longer counts against maxOpenRequests. */
+  void done() {
+    outstanding.decrementAndGet();
+  }
+
+  /** Delivers {@code cause} to {@code callback}; a throwing callback is logged. */
+  void fail(Callback callback, Throwable cause) {
+    done();
+    deliver(callback, new scala.util.Failure<>(cause));
+  }
+
+  void deliver(
+      Callback callback, scala.util.Try<org.apache.pekko.http.javadsl.model.HttpResponse> t) {
+    try {
+      callback.onResult(t);
+    } catch (RuntimeException e) {
+      log.error(e, "upstream response callback failed");
+    }
+  }
+
+  String authority() {
+    return authority;
+  }
+
+  Materializer materializer() {
+    return materializer;
+  }
+
+  @Override
+  public void complete() {
+    ArrayDeque<Connection> toClose;
+    synchronized (this) {
+      closed = true;
+      toClose = new ArrayDeque<>(idle);
+      idle.clear();
+    }
+    for (Connection c : toClose) {
+      Channel ch = c.channel();
+      ch.close();
+    }
+  }
+}
