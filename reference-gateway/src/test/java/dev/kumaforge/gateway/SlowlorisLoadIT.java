@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * RELIABILITY 13 at full size, run by hand (it takes about 40 s and prints figures; it asserts no
@@ -32,13 +32,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <pre>
  * ./mvnw -B -o -pl reference-gateway -am verify -Dit.test=SlowlorisLoadIT -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
- *     -Dforge.slowloris=true
+ *     -Dforge.manualTests=
  * </pre>
  *
  * <p>Normal load: 4 keep-alive connections at 100 req/s each ({@code GET /health/ready} of a mock
  * provider), timed from the intended send time.
  */
-@EnabledIfSystemProperty(named = "forge.slowloris", matches = "true")
+@Tag("manual")
 class SlowlorisLoadIT {
   private static final int ATTACKERS = 2_000;
   private static final int CLIENTS = 4;
