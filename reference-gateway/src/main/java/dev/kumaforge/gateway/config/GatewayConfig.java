@@ -31,6 +31,7 @@ import java.util.Set;
  * @param reload config file watching
  * @param consumers API consumers identified by hashed API keys (LLM routes require one)
  * @param ai the AI gateway's model catalog and sessions, for routes with {@code llm: true}
+ * @param redis named Redis servers for shared rate limits (read at start only)
  */
 public record GatewayConfig(
     Map<String, Listener> listeners,
@@ -41,7 +42,8 @@ public record GatewayConfig(
     Tracing tracing,
     Reload reload,
     List<ConsumerConfig> consumers,
-    AiConfig ai)
+    AiConfig ai,
+    Map<String, RedisConnection> redis)
     implements Validatable {
 
   /** Name of the public listener. */
@@ -60,6 +62,7 @@ public record GatewayConfig(
     tracing = tracing == null ? new Tracing(null, null) : tracing;
     reload = reload == null ? new Reload(null, null) : reload;
     consumers = immutable(consumers);
+    redis = redis == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(redis));
   }
 
   /** Loads and validates {@code file}; throws a ConfigException listing every error. */
@@ -85,7 +88,7 @@ public record GatewayConfig(
   /** This config with different listener addresses (the rest unchanged). */
   public GatewayConfig withListeners(Map<String, Listener> newListeners) {
     return new GatewayConfig(
-        newListeners, backends, routes, shutdown, accessLog, tracing, reload, consumers, ai);
+        newListeners, backends, routes, shutdown, accessLog, tracing, reload, consumers, ai, redis);
   }
 
   @Override
@@ -153,8 +156,25 @@ public record GatewayConfig(
                         "the name of a backend in backends[]");
                   }
                 });
+            if (r.rateLimit() != null
+                && r.rateLimit().shared() != null
+                && r.rateLimit().shared().redis() != null) {
+              String name = r.rateLimit().shared().redis();
+              rv.check(
+                  redis.containsKey(name),
+                  "rateLimit.shared.redis",
+                  "'" + name + "'",
+                  "the name of a connection in redis");
+            }
           });
     }
+    Validator redisV = v.at("redis");
+    redis.forEach(
+        (name, c) -> {
+          if (redisV.required(c, name)) {
+            c.validate(redisV.at(name));
+          }
+        });
     validateAi(v);
     shutdown.validate(v.at("shutdown"));
     positive(v.at("reload"), reload.pollInterval(), "pollInterval");

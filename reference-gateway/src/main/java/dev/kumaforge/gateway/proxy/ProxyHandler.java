@@ -5,6 +5,7 @@ import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.ratelimit.RedisRateLimiter;
 import dev.kumaforge.gateway.routing.Router;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
@@ -31,7 +32,8 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * The public listener's handler.
  *
  * <pre>
- * request -> route match (404) -> local rate limit (429) -> redirect filter (3xx)
+ * request -> route match (404) -> local or shared (Redis) rate limit (429; 503 failing closed)
+ *   -> redirect filter (3xx)
  *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent
  *   -> header modifier, URL rewrite -> weighted backend -> {@link Exchange}: circuit breaker, endpoint,
  *      timeouts, retries -> streamed response
@@ -88,18 +90,60 @@ public final class ProxyHandler
     if (limiter != null) {
       LocalRateLimiter.Refusal refusal = limiter.check(request, clientIp);
       if (refusal != null) {
-        request.discardEntityBytes(ctx.materializer());
-        ctx.metrics().rateLimited(route.name());
-        UpstreamFailure f = UpstreamFailure.RATE_LIMITED;
-        List<HttpHeader> headers = new ArrayList<>(refusal.headers());
-        headers.add(RawHeader.create("Retry-After", Long.toString(refusal.retryAfterSeconds())));
-        HttpResponse r =
-            ErrorResponses.of(
-                f.status(), f.label(), "local rate limit of route " + route.name(), headers);
-        ctx.metrics().request(route.name(), f.status(), ctx.clock().nanoTime() - start);
-        return CompletableFuture.completedFuture(r);
+        return refuse(request, route, refusal, "local", start);
       }
     }
+    RedisRateLimiter shared = route.sharedLimiter();
+    if (shared != null) {
+      // decided on a Lettuce or timer thread; the request goes on on the dispatcher
+      return shared
+          .check(request, clientIp)
+          .thenComposeAsync(
+              refusal ->
+                  refusal != null
+                      ? refuse(request, route, refusal, "shared", start)
+                      : admitted(request, snap, index, route, clientIp, start),
+              ctx.dispatcher());
+    }
+    return admitted(request, snap, index, route, clientIp, start);
+  }
+
+  private CompletionStage<HttpResponse> refuse(
+      HttpRequest request,
+      RouteRuntime route,
+      LocalRateLimiter.Refusal refusal,
+      String kind,
+      long start) {
+    request.discardEntityBytes(ctx.materializer());
+    List<HttpHeader> headers = new ArrayList<>(refusal.headers());
+    headers.add(RawHeader.create("Retry-After", Long.toString(refusal.retryAfterSeconds())));
+    HttpResponse r;
+    if (refusal.unavailable()) {
+      r =
+          ErrorResponses.of(
+              503,
+              "rate_limiter_unavailable",
+              "the shared rate limit of route " + route.name() + " cannot be decided (Redis)",
+              headers);
+    } else {
+      ctx.metrics().rateLimited(route.name());
+      UpstreamFailure f = UpstreamFailure.RATE_LIMITED;
+      r =
+          ErrorResponses.of(
+              f.status(), f.label(), kind + " rate limit of route " + route.name(), headers);
+    }
+    ctx.metrics().request(route.name(), r.status().intValue(), ctx.clock().nanoTime() - start);
+    return CompletableFuture.completedFuture(r);
+  }
+
+  private CompletionStage<HttpResponse> admitted(
+      HttpRequest request,
+      Snapshot snap,
+      int index,
+      RouteRuntime route,
+      String clientIp,
+      long start) {
+    Router<RouteRuntime> router = snap.router();
     if (route.llm() && ai != null) {
       return ai.handle(request, snap, start)
           .thenApply(

@@ -5,6 +5,9 @@ import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.ratelimit.RateLimitMetrics;
+import dev.kumaforge.gateway.ratelimit.RedisConnections;
+import dev.kumaforge.gateway.ratelimit.RedisRateLimiter;
 import dev.kumaforge.gateway.routing.Router;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
@@ -35,6 +38,20 @@ public record Snapshot(
    */
   public static Snapshot build(
       GatewayConfig config, Config pekkoConfig, NanoClock clock, Snapshot previous, long version) {
+    return build(config, pekkoConfig, clock, previous, version, null);
+  }
+
+  /**
+   * Compiles {@code config} with {@code shared} (may be null when no route has a shared rate limit)
+   * for the routes whose rate limit is shared through Redis.
+   */
+  public static Snapshot build(
+      GatewayConfig config,
+      Config pekkoConfig,
+      NanoClock clock,
+      Snapshot previous,
+      long version,
+      SharedLimits shared) {
     Map<String, BackendRuntime> backends = new LinkedHashMap<>();
     for (Backend b : config.backends()) {
       Map<String, Endpoint> old = new HashMap<>();
@@ -48,11 +65,27 @@ public record Snapshot(
     Router<RouteRuntime> router =
         Router.compile(
             config.routes(),
-            r ->
-                RouteRuntime.of(
-                    r,
-                    backends::get,
-                    r.rateLimit() == null ? null : new LocalRateLimiter(r.rateLimit(), clock)));
+            r -> {
+              if (r.rateLimit() != null && r.rateLimit().shared() != null) {
+                if (shared == null) {
+                  throw new IllegalStateException(
+                      "route " + r.name() + " has a shared rate limit but no Redis connections");
+                }
+                RedisRateLimiter rl =
+                    new RedisRateLimiter(
+                        r.name(),
+                        r.rateLimit(),
+                        shared.connections().link(r.rateLimit().shared().redis()),
+                        shared.metrics(),
+                        clock);
+                return RouteRuntime.of(r, backends::get, null, rl);
+              }
+              return RouteRuntime.of(
+                  r,
+                  backends::get,
+                  r.rateLimit() == null ? null : new LocalRateLimiter(r.rateLimit(), clock),
+                  null);
+            });
     return new Snapshot(
         config,
         router,
@@ -60,4 +93,12 @@ public record Snapshot(
         version,
         Instant.ofEpochMilli(clock.currentTimeMillis()));
   }
+
+  /**
+   * What routes with a shared rate limit need: the gateway's Redis connections and metrics.
+   *
+   * @param connections named Redis connections
+   * @param metrics shared rate limit metrics
+   */
+  public record SharedLimits(RedisConnections connections, RateLimitMetrics metrics) {}
 }

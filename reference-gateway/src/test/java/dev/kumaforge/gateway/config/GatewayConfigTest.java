@@ -40,6 +40,49 @@ class GatewayConfigTest {
   }
 
   @Test
+  void sharedRateLimitErrorsNameTheirPaths() {
+    String yaml =
+        """
+        listeners:
+          public: {address: "127.0.0.1:0"}
+          admin: {address: "127.0.0.1:0"}
+        redis:
+          main: {uri: "http://redis:6379", connectTimeout: 0s}
+        backends:
+          - name: a
+            endpoints: [{address: "h:1"}]
+        routes:
+          - name: r
+            backendRefs: [{name: a}]
+            rateLimit:
+              num: 5
+              shared: {redis: other, timeout: 0ms, failureMode: Closed, localCap: {num: 0}}
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::path)
+                    .containsExactlyInAnyOrder(
+                        "redis.main.uri",
+                        "redis.main.connectTimeout",
+                        "routes[0].rateLimit.shared.redis",
+                        "routes[0].rateLimit.shared.timeout",
+                        "routes[0].rateLimit.shared.localCap.num",
+                        "routes[0].rateLimit.shared.localCap.burst",
+                        "routes[0].rateLimit.shared.failureMode"))
+        .hasMessageContaining("'other' (expected: the name of a connection in redis)");
+    Route.MeshRateLimit defaults =
+        GatewayConfig.load(Path.of("src/main/resources/reference.yaml"))
+            .routes()
+            .get(0)
+            .rateLimit();
+    assertThat(defaults.shared().timeout()).isEqualTo(Duration.ofMillis(50));
+    assertThat(defaults.shared().failureMode()).isEqualTo(Route.FailureMode.Open);
+  }
+
+  @Test
   void everyErrorIsReportedWithItsPath() {
     String yaml =
         """
