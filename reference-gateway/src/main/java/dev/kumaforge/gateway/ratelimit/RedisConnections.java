@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.ratelimit;
 
 import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.config.RedisConnection;
+import dev.kumaforge.gateway.internal.LettuceTransport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -20,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's named Redis connections (the top-level {@code redis} section): one Lettuce client
- * with two I/O threads, one multiplexed connection per name, connected lazily and reconnected
- * automatically. While a connection is down, commands fail at once instead of queueing.
+ * with two I/O threads, one multiplexed connection per name, connected in the background and
+ * reconnected automatically. While a connection is down, commands fail at once instead of queueing.
  */
 public final class RedisConnections implements AutoCloseable {
   /** How long a failed connection attempt is remembered before the next one. */
@@ -32,6 +33,7 @@ public final class RedisConnections implements AutoCloseable {
   private final Map<String, Link> links;
 
   private RedisConnections(Map<String, RedisConnection> config, NanoClock clock) {
+    LettuceTransport.withoutIoUring();
     this.resources =
         DefaultClientResources.builder()
             .ioThreadPoolSize(2)
@@ -53,9 +55,14 @@ public final class RedisConnections implements AutoCloseable {
     this.links = Collections.unmodifiableMap(m);
   }
 
-  /** Connections for {@code config} (none is opened before its first use). */
+  /**
+   * Connections for {@code config}; each starts connecting at once, in the background (Redis down
+   * at start is not an error: calls fail until it answers).
+   */
   public static RedisConnections create(Map<String, RedisConnection> config, NanoClock clock) {
-    return new RedisConnections(config, clock);
+    RedisConnections c = new RedisConnections(config, clock);
+    c.links.values().forEach(Link::connection);
+    return c;
   }
 
   /** The connection named {@code name}; throws when the config does not define it. */

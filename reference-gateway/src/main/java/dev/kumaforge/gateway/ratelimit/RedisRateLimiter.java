@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MeshRateLimit shared by gateway replicas: the token bucket of a route's {@code rateLimit} as a
@@ -27,6 +30,8 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  */
 public final class RedisRateLimiter {
   private static final int MAX_KEY_CHARS = 128;
+  private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
 
   private final String route;
   private final Route.SharedLimit shared;
@@ -40,6 +45,7 @@ public final class RedisRateLimiter {
   private final long capacity;
   private final long timeoutNanos;
   private final String limitValue;
+  private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
 
   /** A limiter for route {@code route} with {@code limit} (its {@code shared} set). */
   public RedisRateLimiter(
@@ -111,7 +117,20 @@ public final class RedisRateLimiter {
       HttpRequest request, String clientIp, Throwable err, long start) {
     Throwable cause =
         err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
-    metrics.redisError(link.name(), cause instanceof TimeoutException);
+    boolean timeout = cause instanceof TimeoutException;
+    metrics.redisError(link.name(), timeout);
+    long now = clock.nanoTime();
+    long last = lastLogged.get();
+    if ((last == Long.MIN_VALUE || now - last >= LOG_EVERY_NANOS)
+        && lastLogged.compareAndSet(last, now)) {
+      LOG.warn(
+          "route {}: shared rate limit through Redis '{}' failed ({}), failing {} (logged at most"
+              + " every 10 s)",
+          route,
+          link.name(),
+          timeout ? "no answer within " + shared.timeout().toMillis() + " ms" : cause.toString(),
+          shared.failureMode() == Route.FailureMode.Open ? "open to the local cap" : "closed");
+    }
     if (localCap == null) {
       metrics.decision(route, "unavailable", clock.nanoTime() - start);
       return new LocalRateLimiter.Refusal(1, List.of(), true);
