@@ -155,6 +155,9 @@ public final class Gateway implements AutoCloseable {
             Logging.getLogger(system, "dev.kumaforge.gateway.upstream"),
             config.accessLog().enabled());
     ai = new AiGateway(ctx, metrics.registry());
+    if (shared != null) {
+      ai.useRedis(shared.connections());
+    }
     ai.start(config);
     ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx, ai);
     AdminHandler admin =

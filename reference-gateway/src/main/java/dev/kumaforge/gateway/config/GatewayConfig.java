@@ -194,6 +194,13 @@ public record GatewayConfig(
     if (ai != null) {
       Validator av = v.at("ai");
       ai.validate(av);
+      if (ai.accounting() != null && ai.accounting().redis() != null) {
+        av.check(
+            redis.containsKey(ai.accounting().redis()),
+            "accounting.redis",
+            "'" + ai.accounting().redis() + "'",
+            "the name of a connection in redis");
+      }
       av.each(
           "models",
           ai.models(),
