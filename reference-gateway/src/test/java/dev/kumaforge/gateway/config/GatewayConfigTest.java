@@ -14,6 +14,11 @@ class GatewayConfigTest {
   @Test
   void examplesLoad() {
     assertThat(GatewayConfig.load(Path.of("examples/gateway.yaml")).routes()).hasSize(3);
+    assertThat(GatewayConfig.load(Path.of("examples/ratelimit-local.yaml")).redis()).isEmpty();
+    GatewayConfig shared = GatewayConfig.load(Path.of("examples/ratelimit-redis.yaml"));
+    assertThat(shared.routes().get(0).rateLimit().shared().redis()).isEqualTo("main");
+    assertThat(GatewayConfig.load(Path.of("../chaos/config/gateway-3-redis.yaml")).redis())
+        .containsKey("main");
   }
 
   @Test
