@@ -87,7 +87,7 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisURI uri;
     private final String keyPrefix;
     private final NanoClock clock;
-    private CompletableFuture<StatefulRedisConnection<String, String>> current;
+    private volatile CompletableFuture<StatefulRedisConnection<String, String>> current;
     private long failedAt;
     private boolean closed;
 
@@ -113,7 +113,15 @@ public final class RedisConnections implements AutoCloseable {
      * The connection, or a future failing at once while the last attempt failed less than {@link
      * #RETRY_CONNECT} ago; never blocks.
      */
-    public synchronized CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+    public CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+      CompletableFuture<StatefulRedisConnection<String, String>> c = current;
+      if (c != null && c.isDone() && !c.isCompletedExceptionally()) {
+        return c; // connected (Lettuce reconnects it by itself): no lock on the request path
+      }
+      return connect();
+    }
+
+    private synchronized CompletableFuture<StatefulRedisConnection<String, String>> connect() {
       CompletableFuture<StatefulRedisConnection<String, String>> c = current;
       if (closed) {
         return CompletableFuture.failedFuture(new IllegalStateException("closed"));
