@@ -14,6 +14,8 @@ import dev.kumaforge.gateway.metrics.GatewayMetrics;
 import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.ProxyHandler;
 import dev.kumaforge.gateway.proxy.Snapshot;
+import dev.kumaforge.gateway.ratelimit.RateLimitMetrics;
+import dev.kumaforge.gateway.ratelimit.RedisConnections;
 import dev.kumaforge.gateway.server.ListenerServer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.netty.NettyTransport;
@@ -49,7 +51,7 @@ public final class Gateway implements AutoCloseable {
   private final NanoClock clock;
   private final Path configFile;
   private final GatewayMetrics metrics;
-  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+  private final AtomicReference<Snapshot> snapshot;
   private final Map<String, String> listeners = new LinkedHashMap<>();
   private volatile boolean draining;
   private ListenerServer publicServer;
@@ -59,16 +61,24 @@ public final class Gateway implements AutoCloseable {
   private org.apache.pekko.actor.Cancellable fileWatch;
   private AiGateway ai;
   private NettyTransport netty;
+  private final Snapshot.SharedLimits shared;
 
   private Gateway(
-      ActorSystem system, Config pekkoConfig, NanoClock clock, Path configFile, Snapshot initial) {
+      ActorSystem system,
+      Config pekkoConfig,
+      NanoClock clock,
+      Path configFile,
+      AtomicReference<Snapshot> snapshot,
+      GatewayMetrics metrics,
+      Snapshot.SharedLimits shared) {
     this.system = system;
     this.pekkoConfig = pekkoConfig;
     this.clock = clock;
     this.configFile = configFile;
-    this.metrics = new GatewayMetrics(() -> snapshot.get().backends().values(), clock);
-    this.snapshot.set(initial);
-    metrics.configVersion(initial.version());
+    this.snapshot = snapshot;
+    this.metrics = metrics;
+    this.shared = shared;
+    metrics.configVersion(snapshot.get().version());
   }
 
   /** Loads {@code configFile} and starts a gateway that reloads from it. */
@@ -89,15 +99,34 @@ public final class Gateway implements AutoCloseable {
   /** Starts a gateway with an injected clock (rate limits, outlier detection, timeouts). */
   public static Gateway start(GatewayConfig config, Path configFile, NanoClock clock) {
     Config pekko = pekkoConfig();
-    Snapshot initial = Snapshot.build(config, pekko, clock, null, 1);
-    ActorSystem system = ActorSystem.create("forge-gateway", pekko);
-    Gateway gw = new Gateway(system, pekko, clock, configFile, initial);
+    AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+    GatewayMetrics metrics = new GatewayMetrics(() -> snapshot.get().backends().values(), clock);
+    Snapshot.SharedLimits shared =
+        config.redis().isEmpty()
+            ? null
+            : new Snapshot.SharedLimits(
+                RedisConnections.create(config.redis(), clock),
+                new RateLimitMetrics(metrics.registry()));
+    ActorSystem system;
+    try {
+      snapshot.set(Snapshot.build(config, pekko, clock, null, 1, shared));
+      system = ActorSystem.create("forge-gateway", pekko);
+    } catch (RuntimeException e) {
+      if (shared != null) {
+        shared.connections().close();
+      }
+      throw e;
+    }
+    Gateway gw = new Gateway(system, pekko, clock, configFile, snapshot, metrics, shared);
     try {
       gw.bind(config);
       return gw;
     } catch (RuntimeException e) {
       if (gw.netty != null) {
         gw.netty.close();
+      }
+      if (shared != null) {
+        shared.connections().close();
       }
       gw.terminateSystem();
       throw e;
@@ -136,6 +165,9 @@ public final class Gateway implements AutoCloseable {
             config.accessLog().enabled(),
             netty);
     ai = new AiGateway(ctx, metrics.registry());
+    if (shared != null) {
+      ai.useRedis(shared.connections());
+    }
     ai.start(config);
     ProxyHandler proxy = new ProxyHandler(snapshot::get, ctx, ai);
     AdminHandler admin =
@@ -251,7 +283,7 @@ public final class Gateway implements AutoCloseable {
     Snapshot old = snapshot.get();
     Snapshot next;
     try {
-      next = Snapshot.build(config, pekkoConfig, clock, old, old.version() + 1);
+      next = Snapshot.build(config, pekkoConfig, clock, old, old.version() + 1, shared);
     } catch (RuntimeException e) {
       metrics.reload("rejected");
       throw new ConfigException("reload", "", "cannot activate the config: " + e.getMessage());
@@ -352,6 +384,9 @@ public final class Gateway implements AutoCloseable {
       }
       if (netty != null) {
         netty.close();
+      }
+      if (shared != null) {
+        shared.connections().close();
       }
       terminateSystem();
     }

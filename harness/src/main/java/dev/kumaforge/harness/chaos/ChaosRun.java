@@ -66,7 +66,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@code forge chaos EXPERIMENT}: starts the experiment's load scenario's backends (one process per
  * provider, so each can be killed) and its reference gateway target, puts the in-process chaos
- * proxy in front of the providers the experiment's toxics and proxy-down actions name, drives the
+ * proxy in front of the providers the experiment's toxics and proxy-down actions name, starts a
+ * redis-server when the gateway config has a {@code redis} section (for redis-stop), drives the
  * scenario's open-loop load for the whole experiment, runs the {@link ExperimentRunner} timeline,
  * measures every fault ({@link FaultFigures}) and writes {@code events.jsonl}, {@code
  * chaos-result.json} and {@code chaos-result.md} into the run folder.
@@ -97,7 +98,8 @@ public final class ChaosRun {
       Scenario scenario,
       Target target,
       BackendsConfig backends,
-      Set<String> proxied) {}
+      Set<String> proxied,
+      boolean redis) {}
 
   /** Loads the experiment and its scenario and checks that this harness can run it. */
   static Plan plan(Path experimentFile) {
@@ -136,6 +138,14 @@ public final class ChaosRun {
     backends.providers().forEach(p -> providers.add(p.name()));
     Set<String> proxied = new LinkedHashSet<>();
     List<String> problems = new ArrayList<>();
+    boolean redis;
+    try {
+      redis =
+          GatewayConfigRewriter.usesRedis(
+              Files.readString(target.configPath()), target.configPath().toString());
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot read " + target.configPath(), ex);
+    }
     List<Action> actions = new ArrayList<>();
     e.method().forEach(st -> actions.add(st.action()));
     actions.addAll(e.rollbacks());
@@ -153,15 +163,15 @@ public final class ChaosRun {
                   + providers
                   + ")"
                   + ("redis".equals(a.proxy())
-                      ? "; the load scenario starts no Redis (the reference gateway has no"
-                          + " Redis client yet)"
+                      ? "; Redis is stopped and started with the redis-stop action"
                       : ""));
         }
       }
-      if (a.type() == ActionType.REDIS_STOP) {
+      if (a.type() == ActionType.REDIS_STOP && !redis) {
         problems.add(
-            "redis-stop: the load scenario starts no Redis (the reference gateway has no Redis"
-                + " client yet)");
+            "redis-stop: the gateway config "
+                + target.configPath()
+                + " has no redis section, so the run starts no Redis to stop");
       }
       if ((a.type() == ActionType.KILL || a.type() == ActionType.RESTART)
           && !providers.contains(a.target())
@@ -190,7 +200,7 @@ public final class ChaosRun {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(where + " cannot run: " + String.join("; ", problems));
     }
-    return new Plan(e, s, target, backends, proxied);
+    return new Plan(e, s, target, backends, proxied, redis);
   }
 
   /**
@@ -350,7 +360,19 @@ public final class ChaosRun {
             + proxy.apiUrl()
             + (proxyListeners.isEmpty() ? " (no proxied endpoint)" : " " + proxyListeners));
 
-    GatewayStart gw = startGateway(plan.target(), forGateway, dir.resolve("gateway"));
+    RedisServer redis = null;
+    if (plan.redis()) {
+      Files.createDirectories(dir.resolve("redis"));
+      redis = RedisServer.start("redis-server", dir.resolve("redis/redis.log"), shuttingDown::get);
+      closeables.add(redis);
+      console.line("  redis-server ready on port " + redis.port());
+    }
+    GatewayStart gw =
+        startGateway(
+            plan.target(),
+            forGateway,
+            dir.resolve("gateway"),
+            redis == null ? null : "redis://127.0.0.1:" + redis.port());
     closeables.add(gw.process());
     processes.put(plan.target().name(), gw.process());
     console.line("  gateway ready: " + gw.publicUrl() + " (admin " + gw.adminUrl() + ")");
@@ -415,7 +437,7 @@ public final class ChaosRun {
     Map<ActionType, ActionExecutor> executors = new EnumMap<>(ActionType.class);
     executors.putAll(new HttpActions(client).executors());
     executors.putAll(
-        new ProcessActions(processes, gw::adminUrl, gw::configYaml, null, client, scheduler)
+        new ProcessActions(processes, gw::adminUrl, gw::configYaml, redis, client, scheduler)
             .executors());
     Map<ProbeType, ProbeEvaluator> evaluators = evaluators(client, window);
 
@@ -562,7 +584,8 @@ public final class ChaosRun {
     }
   }
 
-  private GatewayStart startGateway(Target target, Map<String, String> endpoints, Path dir)
+  private GatewayStart startGateway(
+      Target target, Map<String, String> endpoints, Path dir, String redisUri)
       throws InterruptedException, IOException {
     Files.createDirectories(dir);
     String text = Files.readString(target.configPath());
@@ -575,6 +598,10 @@ public final class ChaosRun {
             original.path("listeners").path("admin").path("address").asText("127.0.0.1:18081"));
     String resolved =
         GatewayConfigRewriter.rewrite(text, target.configPath().toString(), endpoints);
+    if (redisUri != null) {
+      resolved =
+          GatewayConfigRewriter.withRedis(resolved, target.configPath().toString(), redisUri);
+    }
     Path config = dir.resolve("gateway.yaml");
     AtomicFiles.writeString(config, resolved);
     Path ready = dir.resolve("ready.json");

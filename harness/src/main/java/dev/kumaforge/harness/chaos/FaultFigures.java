@@ -116,6 +116,7 @@ public record FaultFigures(
     add(b, "gateway retries", s.retries() - base.retries());
     add(b, "backend errors", s.backendErrors() - base.backendErrors());
     add(b, "outlier ejections", s.ejections() - base.ejections());
+    add(b, "rate limit Redis errors", s.rateLimitRedisErrors() - base.rateLimitRedisErrors());
     if (base.configVersion() >= 0
         && s.configVersion() >= 0
         && s.configVersion() != base.configVersion()) {

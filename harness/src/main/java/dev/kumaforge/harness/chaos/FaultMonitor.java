@@ -72,6 +72,7 @@ public final class FaultMonitor {
       counters.observe("gw.failures", PromText.sum(metrics, "gateway_upstream_failures_total"));
       counters.observe("gw.retries", PromText.sum(metrics, "gateway_retries_total"));
       counters.observe("gw.ejections", PromText.sum(metrics, "gateway_outlier_ejections_total"));
+      counters.observe("gw.rlredis", PromText.sum(metrics, "gateway_ratelimit_redis_errors_total"));
       unavailable = PromText.sum(metrics, "gateway_backend_endpoints_unavailable");
       configVersion = PromText.sum(metrics, "gateway_config_version");
     }
@@ -87,7 +88,8 @@ public final class FaultMonitor {
             counters.total("gw.ejections"),
             unavailable,
             configVersion,
-            up);
+            up,
+            counters.total("gw.rlredis"));
     synchronized (samples) {
       samples.add(s);
     }

@@ -15,6 +15,7 @@ package dev.kumaforge.harness.chaos;
  * @param unavailable the gateway's {@code gateway_backend_endpoints_unavailable} (a gauge)
  * @param configVersion the gateway's {@code gateway_config_version}, -1 when unknown
  * @param gatewayUp whether the gateway's admin listener answered
+ * @param rateLimitRedisErrors the gateway's {@code gateway_ratelimit_redis_errors_total}
  */
 public record FaultSample(
     long tNanos,
@@ -27,4 +28,34 @@ public record FaultSample(
     double ejections,
     double unavailable,
     double configVersion,
-    boolean gatewayUp) {}
+    boolean gatewayUp,
+    double rateLimitRedisErrors) {
+
+  /** A sample without shared rate limit readings. */
+  public FaultSample(
+      long tNanos,
+      double clientSent,
+      long clientErrors,
+      double backendRequests,
+      double backendErrors,
+      double upstreamFailures,
+      double retries,
+      double ejections,
+      double unavailable,
+      double configVersion,
+      boolean gatewayUp) {
+    this(
+        tNanos,
+        clientSent,
+        clientErrors,
+        backendRequests,
+        backendErrors,
+        upstreamFailures,
+        retries,
+        ejections,
+        unavailable,
+        configVersion,
+        gatewayUp,
+        0);
+  }
+}

@@ -13,6 +13,8 @@ import java.util.Map;
  * listeners.public.address: 127.0.0.1:18080        ->  127.0.0.1:0
  * backends[0].endpoints[0].address: 127.0.0.1:18001 ->  127.0.0.1:41234 (bound by provider "openai")
  * </pre>
+ *
+ * <p>{@link #withRedis} points a config's Redis connections at the redis-server of the run.
  */
 public final class GatewayConfigRewriter {
   private GatewayConfigRewriter() {}
@@ -44,6 +46,38 @@ public final class GatewayConfigRewriter {
         }
       }
     }
+    try {
+      return YamlConfig.yamlMapper().writeValueAsString(tree);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(
+          "cannot write rewritten gateway config: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the gateway config {@code text} names Redis servers (its top-level redis section). */
+  public static boolean usesRedis(String text, String source) {
+    JsonNode redis = YamlConfig.parseTree(text, source).path("redis");
+    return redis.isObject() && !redis.isEmpty();
+  }
+
+  /**
+   * Points every connection of the top-level {@code redis} section of {@code text} at {@code uri}
+   * (the redis-server this run started).
+   *
+   * <pre>
+   * redis.main.uri: redis://127.0.0.1:6379  ->  redis://127.0.0.1:41235
+   * </pre>
+   */
+  public static String withRedis(String text, String source, String uri) {
+    JsonNode tree = YamlConfig.parseTree(text, source);
+    tree.path("redis")
+        .properties()
+        .forEach(
+            e -> {
+              if (e.getValue() instanceof ObjectNode connection) {
+                connection.put("uri", uri);
+              }
+            });
     try {
       return YamlConfig.yamlMapper().writeValueAsString(tree);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -2,6 +2,7 @@ package dev.kumaforge.harness.run;
 
 import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.gateway.config.GatewayConfig;
+import dev.kumaforge.harness.chaos.RedisServer;
 import dev.kumaforge.harness.peers.PeerKind;
 import dev.kumaforge.harness.peers.PeerOptions;
 import dev.kumaforge.harness.peers.PeerTarget;
@@ -95,13 +96,25 @@ public final class TargetLauncher {
 
   /** Writes the target's gateway config, pointed at this run's backends, to targetDir. */
   private Path resolvedConfig(Target target, Path targetDir, Path readyDir) {
+    return resolvedConfig(target, targetDir, readyDir, null);
+  }
+
+  /**
+   * Writes the target's gateway config, pointed at this run's backends and, when {@code redisUri}
+   * is not null, at that Redis, to targetDir.
+   */
+  private Path resolvedConfig(Target target, Path targetDir, Path readyDir, String redisUri) {
     Path resolved = targetDir.resolve("gateway.yaml");
     try {
       Files.createDirectories(readyDir);
-      String text = Files.readString(target.configPath());
-      AtomicFiles.writeString(
-          resolved,
-          GatewayConfigRewriter.rewrite(text, target.configPath().toString(), boundByConfigured));
+      String source = target.configPath().toString();
+      String text =
+          GatewayConfigRewriter.rewrite(
+              Files.readString(target.configPath()), source, boundByConfigured);
+      if (redisUri != null) {
+        text = GatewayConfigRewriter.withRedis(text, source, redisUri);
+      }
+      AtomicFiles.writeString(resolved, text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -157,9 +170,31 @@ public final class TargetLauncher {
     };
   }
 
+  /**
+   * Starts a reference gateway; when its config has a {@code redis} section, first a redis-server
+   * of its own (no persistence, a free loopback port; its CPU is not in the target's samples) that
+   * every connection of the section is pointed at, stopped with the target.
+   */
   private RunningTarget startReference(Target target, Path targetDir, Path readyDir)
       throws InterruptedException {
-    Path resolved = resolvedConfig(target, targetDir, readyDir);
+    RedisServer redis = null;
+    try {
+      Files.createDirectories(targetDir);
+      if (GatewayConfigRewriter.usesRedis(
+          Files.readString(target.configPath()), target.configPath().toString())) {
+        redis = RedisServer.start("redis-server", targetDir.resolve("redis.log"), () -> false);
+        console.line("  started redis-server on port " + redis.port() + " for " + target.name());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    RedisServer ownRedis = redis;
+    Path resolved =
+        resolvedConfig(
+            target,
+            targetDir,
+            readyDir,
+            redis == null ? null : "redis://127.0.0.1:" + redis.port());
     console.line("  starting reference gateway " + target.name());
     Path ready = readyDir.resolve("ready.json");
     ManagedProcess gw =
@@ -176,7 +211,15 @@ public final class TargetLauncher {
                         ready.toString()))),
             targetDir.resolve("target.log"),
             ready);
-    String url = gw.awaitReady(READY_TIMEOUT).get("public");
+    String url;
+    try {
+      url = gw.awaitReady(READY_TIMEOUT).get("public");
+    } catch (InterruptedException | RuntimeException e) {
+      if (ownRedis != null) {
+        ownRedis.close();
+      }
+      throw e;
+    }
     return new RunningTarget() {
       @Override
       public String url() {
@@ -199,6 +242,9 @@ public final class TargetLauncher {
       @Override
       public void close() {
         gw.close();
+        if (ownRedis != null) {
+          ownRedis.close();
+        }
       }
     };
   }

@@ -38,7 +38,8 @@ class ChaosPlanTest {
         "provider-429-storm",
         "mid-stream-cut",
         "reload-under-load",
-        "partition"
+        "partition",
+        "redis-outage"
       })
   void shippedExperimentsCanRun(String name) {
     ChaosRun.Plan plan = ChaosRun.plan(root().resolve("chaos/experiments/" + name + ".yaml"));
@@ -52,10 +53,26 @@ class ChaosPlanTest {
   }
 
   @Test
-  void redisOutageIsNotRunnableYetAndSaysWhy() {
-    assertThatThrownBy(() -> ChaosRun.plan(root().resolve("chaos/experiments/redis-outage.yaml")))
-        .hasMessageContaining("proxy 'redis' is not a provider")
-        .hasMessageContaining("no Redis");
+  void redisOutageRunsRedisForTheGatewayAndRedisStopNeedsAGatewayThatUsesRedis() throws Exception {
+    assertThat(ChaosRun.plan(root().resolve("chaos/experiments/redis-outage.yaml")).redis())
+        .isTrue();
+    assertThat(ChaosRun.plan(root().resolve("chaos/experiments/backend-kill.yaml")).redis())
+        .isFalse();
+    String yaml =
+        "name: bad\n"
+            + "load: {scenario: "
+            + root().resolve("load-scenarios/chaos-500.yaml")
+            + "}\n"
+            + "hypothesis:\n"
+            + "  probes:\n"
+            + "    - {name: errors, type: error-rate, max: 0.01}\n"
+            + "method:\n"
+            + "  - {at: 1s, duration: 1s, action: {type: redis-stop}}\n";
+    Path f = dir.resolve("redis.yaml");
+    Files.writeString(f, yaml);
+    assertThatThrownBy(() -> ChaosRun.plan(f))
+        .hasMessageContaining("redis-stop: the gateway config")
+        .hasMessageContaining("has no redis section");
   }
 
   @Test

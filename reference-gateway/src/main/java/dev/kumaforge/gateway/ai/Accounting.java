@@ -5,11 +5,14 @@ import dev.kumaforge.gateway.config.AiConfig;
 import dev.kumaforge.gateway.consumer.ConsumerConfig;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-consumer request and token limits (token buckets refilled per minute, pre-charged with an
- * estimate and reconciled from the reported usage) and money budgets per period.
+ * estimate and reconciled from the reported usage) and money budgets per period; local by default,
+ * shared by replicas through Redis with {@code ai.accounting} ({@link SharedAccounting}).
  */
 public final class Accounting {
   /**
@@ -19,7 +22,27 @@ public final class Accounting {
    * @param message the error message
    * @param retryAfterSeconds seconds until it may succeed
    */
-  public record Refusal(String code, String message, long retryAfterSeconds) {}
+  public record Refusal(String code, String message, long retryAfterSeconds, int status) {
+    /** Over a limit or budget: 429. */
+    public Refusal(String code, String message, long retryAfterSeconds) {
+      this(code, message, retryAfterSeconds, 429);
+    }
+  }
+
+  /**
+   * The outcome of a pre-charge.
+   *
+   * @param refusal why not, or null when admitted
+   * @param shared whether Redis took the pre-charge (the reconciliation then goes there too)
+   */
+  public record Admission(Refusal refusal, boolean shared) {}
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Accounting.class);
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+  private volatile SharedAccounting shared;
+  private final java.util.concurrent.atomic.AtomicLong lastLogged =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   private final NanoClock clock;
   private final UsageLedger total = new UsageLedger();
@@ -27,6 +50,95 @@ public final class Accounting {
 
   public Accounting(NanoClock clock) {
     this.clock = clock;
+  }
+
+  /** Shares limits and budgets through Redis from now on (set at start). */
+  void share(SharedAccounting s) {
+    this.shared = s;
+  }
+
+  /** Whether limits and budgets are shared through Redis. */
+  boolean isShared() {
+    return shared != null;
+  }
+
+  /**
+   * Pre-charges through Redis when shared, otherwise locally. When Redis fails or exceeds {@code
+   * ai.accounting.timeout}: failureMode Open decides locally (this replica's own buckets), Closed
+   * refuses with 503 {@code limits_unavailable}. Completes on a Lettuce or timer thread.
+   */
+  CompletionStage<Admission> admitAsync(ConsumerConfig c, long estimate) {
+    SharedAccounting s = shared;
+    ConsumerConfig.Limits l = c.limits();
+    boolean limited = c.budget() != null || (l != null && (l.rpm() > 0 || l.tpm() > 0));
+    if (s == null || !limited) {
+      return CompletableFuture.completedFuture(new Admission(admit(c, estimate), false));
+    }
+    return s.admit(c, estimate)
+        .handle(
+            (r, err) -> {
+              if (err == null) {
+                boolean ok = ((Long) r.get(0)).intValue() == SharedAccounting.OK;
+                return new Admission(ok ? null : SharedAccounting.refusal(c, estimate, r), ok);
+              }
+              logFailure(err);
+              if (s.config().failureMode() == dev.kumaforge.gateway.config.Route.FailureMode.Open) {
+                return new Admission(admit(c, estimate), false);
+              }
+              return new Admission(
+                  new Refusal(
+                      "limits_unavailable",
+                      "the shared limits and budget of consumer "
+                          + c.name()
+                          + " cannot be checked (Redis)",
+                      1,
+                      503),
+                  false);
+            });
+  }
+
+  private void logFailure(Throwable err) {
+    long now = clock.nanoTime();
+    long last = lastLogged.get();
+    if ((last == Long.MIN_VALUE || now - last >= LOG_EVERY_NANOS)
+        && lastLogged.compareAndSet(last, now)) {
+      Throwable cause =
+          err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+      LOG.warn(
+          "shared AI limits through Redis failed ({}), failing {} (logged at most every 10 s)",
+          cause instanceof java.util.concurrent.TimeoutException ? "timeout" : cause.toString(),
+          shared.config().failureMode());
+    }
+  }
+
+  /**
+   * Reconciles an admission: through Redis when Redis took the pre-charge (the usage totals are
+   * still kept here), otherwise locally.
+   */
+  void reconcile(
+      Admission a,
+      ConsumerConfig c,
+      long estimate,
+      AiConfig.Deployment d,
+      long prompt,
+      long completion) {
+    SharedAccounting s = shared;
+    if (a == null || !a.shared() || s == null) {
+      reconcile(c, estimate, d, prompt, completion);
+      return;
+    }
+    long actual = d == null ? 0 : prompt + completion;
+    double cost = d == null ? 0 : d.price().cost(prompt, completion);
+    s.reconcile(c, estimate, actual, cost)
+        .whenComplete(
+            (r, err) -> {
+              if (err != null) {
+                logFailure(err);
+              }
+            });
+    if (d != null) {
+      total.record(c.name(), d, prompt, completion);
+    }
   }
 
   /** Usage since start. */

@@ -20,6 +20,7 @@ import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.consumer.ConsumerConfig;
 import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.Snapshot;
+import dev.kumaforge.gateway.ratelimit.RedisConnections;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,6 +58,7 @@ public final class AiGateway {
   private volatile SessionStore sessions;
   private volatile TokenCounter tokens;
   private volatile Cache<String, String> responses;
+  private volatile RedisConnections redis;
 
   /** The compiled, config-dependent parts. */
   record Compiled(GatewayConfig source, Masker masker, List<Pattern> denyPatterns) {}
@@ -69,6 +71,11 @@ public final class AiGateway {
             registry,
             () -> tokens == null ? 0 : tokens.hits(),
             () -> tokens == null ? 0 : tokens.misses());
+  }
+
+  /** The gateway's Redis connections, for {@code ai.accounting} (call before {@link #start}). */
+  public void useRedis(RedisConnections connections) {
+    this.redis = connections;
   }
 
   ProxyContext ctx() {
@@ -132,6 +139,13 @@ public final class AiGateway {
       return;
     }
     AiConfig.Sessions s = config.ai().sessions();
+    AiConfig.SharedAccounting sa = config.ai().accounting();
+    if (sa != null) {
+      if (redis == null) {
+        throw new IllegalStateException("ai.accounting needs the top-level redis section");
+      }
+      accounting.share(new SharedAccounting(redis.link(sa.redis()), sa));
+    }
     tokens = new TokenCounter(config.ai().tokenCacheSize());
     AiConfig.ResponseCache rc = config.ai().responseCache();
     if (rc != null) {

@@ -91,6 +91,7 @@ final class Call {
   private List<AiGateway.Candidate> candidates;
   private int next;
   private long estimate;
+  private Accounting.Admission admission;
   private String sessionId;
   private List<JsonNode> messages;
   private List<JsonNode> sent;
@@ -349,14 +350,25 @@ final class Call {
 
   private CompletionStage<HttpResponse> admitAndSendNow() {
     estimate = estimate(candidates.get(0).deployment());
-    Accounting.Refusal refusal = gw.accounting().admit(consumer, estimate);
+    if (gw.accounting().isShared()) {
+      // decided on a Lettuce or timer thread; the call goes on on the dispatcher
+      return gw.accounting()
+          .admitAsync(consumer, estimate)
+          .thenComposeAsync(this::admitted, ctx.dispatcher());
+    }
+    return admitted(new Accounting.Admission(gw.accounting().admit(consumer, estimate), false));
+  }
+
+  private CompletionStage<HttpResponse> admitted(Accounting.Admission a) {
+    admission = a;
+    Accounting.Refusal refusal = a.refusal();
     if (refusal != null) {
-      gw.metrics().request(aliasName, consumer.name(), 429);
+      gw.metrics().request(aliasName, consumer.name(), refusal.status());
       return AiGateway.done(
           AiGateway.error(
               anthropicClient,
-              429,
-              anthropicClient ? "rate_limit_error" : "rate_limit_error",
+              refusal.status(),
+              refusal.status() == 429 ? "rate_limit_error" : "api_error",
               refusal.code(),
               refusal.message(),
               refusal.retryAfterSeconds()));
@@ -977,7 +989,7 @@ final class Call {
       return;
     }
     if (d == null) {
-      gw.accounting().reconcile(consumer, estimate, null, 0, 0);
+      gw.accounting().reconcile(admission, consumer, estimate, null, 0, 0);
       return;
     }
     long prompt;
@@ -989,7 +1001,7 @@ final class Call {
       prompt = Math.max(0, estimate - maxTokens(d));
       completion = contentEvents;
     }
-    gw.accounting().reconcile(consumer, estimate, d, prompt, completion);
+    gw.accounting().reconcile(admission, consumer, estimate, d, prompt, completion);
     gw.metrics()
         .usage(
             aliasName,

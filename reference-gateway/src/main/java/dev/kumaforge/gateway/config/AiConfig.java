@@ -28,7 +28,8 @@ public record AiConfig(
     List<Masker.Kind> mask,
     List<String> denyPatterns,
     ResponseCache responseCache,
-    List<Template> templates)
+    List<Template> templates,
+    SharedAccounting accounting)
     implements Validatable {
 
   public AiConfig {
@@ -127,6 +128,11 @@ public record AiConfig(
       Validator rv = v.at("responseCache");
       GatewayConfig.positive(rv, responseCache.ttl(), "ttl");
       rv.check(responseCache.maxEntries() > 0, "maxEntries", responseCache.maxEntries(), "> 0");
+    }
+    if (accounting != null) {
+      Validator acv = v.at("accounting");
+      acv.required(accounting.redis(), "redis");
+      GatewayConfig.positive(acv, accounting.timeout(), "timeout");
     }
     Validator sv = v.at("sessions");
     GatewayConfig.positive(sv, sessions.ttl(), "ttl");
@@ -408,6 +414,21 @@ public record AiConfig(
     public Redis {
       timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
       keyPrefix = keyPrefix == null ? "forge:session:" : keyPrefix;
+    }
+  }
+
+  /**
+   * Consumer limits and budgets shared by replicas through Redis (absent: local to each gateway).
+   *
+   * @param redis name of a connection in the top-level {@code redis} section
+   * @param timeout deadline of each pre-charge, default 50ms
+   * @param failureMode Open (default: decide with this replica's local limits) or Closed (503
+   *     limits_unavailable)
+   */
+  public record SharedAccounting(String redis, Duration timeout, Route.FailureMode failureMode) {
+    public SharedAccounting {
+      timeout = timeout == null ? Duration.ofMillis(50) : timeout;
+      failureMode = failureMode == null ? Route.FailureMode.Open : failureMode;
     }
   }
 }

@@ -36,6 +36,7 @@ import java.util.Set;
  * @param ai the AI gateway's model catalog and sessions, for routes with {@code llm: true}
  * @param authentication API key files and JWT providers for routes with {@code authentication}
  * @param upstream the upstream transport's defaults and Netty event loops
+ * @param redis named Redis servers for shared rate limits (read at start only)
  */
 public record GatewayConfig(
     Map<String, Listener> listeners,
@@ -48,7 +49,8 @@ public record GatewayConfig(
     List<ConsumerConfig> consumers,
     AiConfig ai,
     AuthenticationConfig authentication,
-    Upstream upstream)
+    Upstream upstream,
+    Map<String, RedisConnection> redis)
     implements Validatable {
 
   /** Name of the public listener. */
@@ -68,6 +70,7 @@ public record GatewayConfig(
     reload = reload == null ? new Reload(null, null) : reload;
     consumers = immutable(consumers);
     upstream = upstream == null ? new Upstream(null, null) : upstream;
+    redis = redis == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(redis));
   }
 
   /**
@@ -128,7 +131,8 @@ public record GatewayConfig(
         consumers,
         ai,
         authentication,
-        upstream);
+        upstream,
+        redis);
   }
 
   @Override
@@ -200,8 +204,25 @@ public record GatewayConfig(
                         "the name of a backend in backends[]");
                   }
                 });
+            if (r.rateLimit() != null
+                && r.rateLimit().shared() != null
+                && r.rateLimit().shared().redis() != null) {
+              String name = r.rateLimit().shared().redis();
+              rv.check(
+                  redis.containsKey(name),
+                  "rateLimit.shared.redis",
+                  "'" + name + "'",
+                  "the name of a connection in redis");
+            }
           });
     }
+    Validator redisV = v.at("redis");
+    redis.forEach(
+        (name, c) -> {
+          if (redisV.required(c, name)) {
+            c.validate(redisV.at(name));
+          }
+        });
     validateAi(v);
     shutdown.validate(v.at("shutdown"));
     positive(v.at("reload"), reload.pollInterval(), "pollInterval");
@@ -251,6 +272,13 @@ public record GatewayConfig(
     if (ai != null) {
       Validator av = v.at("ai");
       ai.validate(av);
+      if (ai.accounting() != null && ai.accounting().redis() != null) {
+        av.check(
+            redis.containsKey(ai.accounting().redis()),
+            "accounting.redis",
+            "'" + ai.accounting().redis() + "'",
+            "the name of a connection in redis");
+      }
       av.each(
           "models",
           ai.models(),

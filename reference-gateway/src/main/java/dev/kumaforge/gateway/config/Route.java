@@ -17,7 +17,7 @@ import java.util.regex.PatternSyntaxException;
  * @param name unique route name (a metric label)
  * @param matches alternatives; an empty list matches every request
  * @param backendRefs weighted backends
- * @param rateLimit MeshRateLimit (local) for this route
+ * @param rateLimit MeshRateLimit for this route (local, or shared through Redis)
  * @param hostnames Host header values this route serves (exact, or {@code *.example.com}); empty:
  *     any host
  * @param filters request/response header modifiers, URL rewrite, redirect
@@ -205,7 +205,7 @@ public record Route(
     }
   }
 
-  /** What a local rate limit bucket is keyed by. */
+  /** What a rate limit bucket is keyed by. */
   public enum RateLimitKey {
     Route,
     ClientIp,
@@ -213,21 +213,34 @@ public record Route(
   }
 
   /**
-   * MeshRateLimit local HTTP limit: a token bucket refilled with {@code num} tokens every {@code
-   * interval}.
+   * MeshRateLimit HTTP limit: a token bucket refilled with {@code num} tokens every {@code
+   * interval}, local to this gateway or, with {@code shared}, shared by every replica through
+   * Redis.
    *
    * @param num tokens per interval
    * @param interval refill interval, default 1s
    * @param burst bucket capacity, default num
    * @param key Route (default, one bucket), ClientIp or Header (one bucket per value)
    * @param header header name for key Header
+   * @param shared the bucket lives in Redis (GCRA), or null for a local bucket
    */
   public record MeshRateLimit(
-      Integer num, Duration interval, Integer burst, RateLimitKey key, String header) {
+      Integer num,
+      Duration interval,
+      Integer burst,
+      RateLimitKey key,
+      String header,
+      SharedLimit shared) {
     public MeshRateLimit {
       interval = interval == null ? Duration.ofSeconds(1) : interval;
       burst = burst == null ? num : burst;
       key = key == null ? RateLimitKey.Route : key;
+    }
+
+    /** A local limit. */
+    public MeshRateLimit(
+        Integer num, Duration interval, Integer burst, RateLimitKey key, String header) {
+      this(num, interval, burst, key, header, null);
     }
 
     void validate(Validator v) {
@@ -239,6 +252,75 @@ public record Route(
       if (key == RateLimitKey.Header) {
         v.required(header, "header");
       }
+      if (shared != null) {
+        shared.validate(v.at("shared"));
+      }
+    }
+
+    /** The local bucket used while Redis fails with failureMode Open (the same key). */
+    public MeshRateLimit localCapLimit() {
+      LocalCap cap = shared == null ? null : shared.localCap();
+      if (cap == null) {
+        return new MeshRateLimit(num, interval, burst, key, header);
+      }
+      return new MeshRateLimit(cap.num(), cap.interval(), cap.burst(), key, header);
+    }
+  }
+
+  /** What a shared limit does while Redis fails or times out. */
+  public enum FailureMode {
+    /** Decide with the local cap (a local token bucket per replica). */
+    Open,
+    /** Refuse with 503 rate_limiter_unavailable. */
+    Closed
+  }
+
+  /**
+   * A rate limit shared by gateway replicas through Redis.
+   *
+   * @param redis name of a connection in the top-level {@code redis} section
+   * @param timeout deadline of each Redis decision, default 50ms
+   * @param failureMode Open (default) or Closed
+   * @param localCap the local limit while failing open, default: the limit itself per replica
+   */
+  public record SharedLimit(
+      String redis, Duration timeout, FailureMode failureMode, LocalCap localCap) {
+    public SharedLimit {
+      timeout = timeout == null ? Duration.ofMillis(50) : timeout;
+      failureMode = failureMode == null ? FailureMode.Open : failureMode;
+    }
+
+    void validate(Validator v) {
+      v.required(redis, "redis");
+      GatewayConfig.positive(v, timeout, "timeout");
+      if (localCap != null) {
+        Validator cv = v.at("localCap");
+        if (cv.required(localCap.num(), "num")) {
+          cv.check(localCap.num() >= 1, "num", localCap.num(), ">= 1");
+          cv.check(
+              localCap.burst() != null && localCap.burst() >= 1, "burst", localCap.burst(), ">= 1");
+        }
+        GatewayConfig.positive(cv, localCap.interval(), "interval");
+        v.check(
+            failureMode == FailureMode.Open,
+            "failureMode",
+            failureMode,
+            "Open when localCap is set");
+      }
+    }
+  }
+
+  /**
+   * The local token bucket a replica uses while Redis fails (failureMode Open).
+   *
+   * @param num tokens per interval
+   * @param interval refill interval, default 1s
+   * @param burst capacity, default num
+   */
+  public record LocalCap(Integer num, Duration interval, Integer burst) {
+    public LocalCap {
+      interval = interval == null ? Duration.ofSeconds(1) : interval;
+      burst = burst == null ? num : burst;
     }
   }
 

@@ -10,6 +10,7 @@ import dev.kumaforge.gateway.harden.RequestGuard;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.ratelimit.RedisRateLimiter;
 import dev.kumaforge.gateway.routing.Router;
 import dev.kumaforge.gateway.tls.ClientIdentity;
 import dev.kumaforge.gateway.tls.SpiffeId;
@@ -42,7 +43,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * <pre>
  * request -> {@link RequestGuard}: normalise the path, limits, drop gateway-owned headers (400/413/431)
  *   -> route match (404) -> trafficPermission by client SPIFFE ID (403) -> authenticate (401)
- *   -> local rate limit (429) -> redirect filter (3xx)
+ *   -> local or shared (Redis) rate limit (429; 503 failing closed) -> redirect filter (3xx)
  *   -> strip hop-by-hop, set X-Forwarded-For, x-request-id, traceparent, x-forge-client-identity,
  *      x-forge-consumer
  *   -> header modifier, URL rewrite -> weighted backend -> {@link Exchange}: circuit breaker, endpoint,
@@ -177,25 +178,69 @@ public final class ProxyHandler
     if (auth.identity() != null) {
       request = request.addAttribute(Authenticator.IDENTITY, auth.identity());
     }
-    Router<RouteRuntime> router = snap.router();
     SpiffeId identity = clientIdentity(request);
     String clientIp = clientIp(request);
     LocalRateLimiter limiter = route.rateLimiter();
     if (limiter != null) {
       LocalRateLimiter.Refusal refusal = limiter.check(request, clientIp);
       if (refusal != null) {
-        request.discardEntityBytes(ctx.materializer());
-        ctx.metrics().rateLimited(route.name());
-        UpstreamFailure f = UpstreamFailure.RATE_LIMITED;
-        List<HttpHeader> headers = new ArrayList<>(refusal.headers());
-        headers.add(RawHeader.create("Retry-After", Long.toString(refusal.retryAfterSeconds())));
-        HttpResponse r =
-            ErrorResponses.of(
-                f.status(), f.label(), "local rate limit of route " + route.name(), headers);
-        ctx.metrics().request(route.name(), f.status(), ctx.clock().nanoTime() - start);
-        return CompletableFuture.completedFuture(r);
+        return refuse(request, route, refusal, "local", start);
       }
     }
+    RedisRateLimiter shared = route.sharedLimiter();
+    if (shared != null) {
+      HttpRequest checked = request;
+      // decided on a Lettuce or timer thread; the request goes on on the dispatcher
+      return shared
+          .check(checked, clientIp)
+          .thenComposeAsync(
+              refusal ->
+                  refusal != null
+                      ? refuse(checked, route, refusal, "shared", start)
+                      : admitted(checked, snap, index, route, clientIp, auth, identity, start),
+              ctx.dispatcher());
+    }
+    return admitted(request, snap, index, route, clientIp, auth, identity, start);
+  }
+
+  private CompletionStage<HttpResponse> refuse(
+      HttpRequest request,
+      RouteRuntime route,
+      LocalRateLimiter.Refusal refusal,
+      String kind,
+      long start) {
+    request.discardEntityBytes(ctx.materializer());
+    List<HttpHeader> headers = new ArrayList<>(refusal.headers());
+    headers.add(RawHeader.create("Retry-After", Long.toString(refusal.retryAfterSeconds())));
+    HttpResponse r;
+    if (refusal.unavailable()) {
+      r =
+          ErrorResponses.of(
+              503,
+              "rate_limiter_unavailable",
+              "the shared rate limit of route " + route.name() + " cannot be decided (Redis)",
+              headers);
+    } else {
+      ctx.metrics().rateLimited(route.name());
+      UpstreamFailure f = UpstreamFailure.RATE_LIMITED;
+      r =
+          ErrorResponses.of(
+              f.status(), f.label(), kind + " rate limit of route " + route.name(), headers);
+    }
+    ctx.metrics().request(route.name(), r.status().intValue(), ctx.clock().nanoTime() - start);
+    return CompletableFuture.completedFuture(r);
+  }
+
+  private CompletionStage<HttpResponse> admitted(
+      HttpRequest request,
+      Snapshot snap,
+      int index,
+      RouteRuntime route,
+      String clientIp,
+      AuthResult auth,
+      SpiffeId identity,
+      long start) {
+    Router<RouteRuntime> router = snap.router();
     if (route.llm() && ai != null) {
       RequestGuard.Result decoded = LlmBodies.decode(request);
       if (decoded.refusal() != null) {

@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.gateway.config.Route;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.ratelimit.RedisRateLimiter;
 import dev.kumaforge.gateway.tls.TrafficPermission;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import java.util.List;
@@ -13,6 +14,7 @@ public final class RouteRuntime {
   private final BackendRuntime[] backends;
   private final int[] cumulative;
   private final LocalRateLimiter rateLimiter;
+  private RedisRateLimiter sharedLimiter;
   private final RouteFilters filters;
   private final BackendRuntime mirror;
   private boolean llm;
@@ -39,7 +41,10 @@ public final class RouteRuntime {
   }
 
   static RouteRuntime of(
-      Route r, java.util.function.Function<String, BackendRuntime> lookup, LocalRateLimiter rl) {
+      Route r,
+      java.util.function.Function<String, BackendRuntime> lookup,
+      LocalRateLimiter rl,
+      RedisRateLimiter shared) {
     List<BackendRuntime> bs = r.backendRefs().stream().map(b -> lookup.apply(b.name())).toList();
     int[] weights = r.backendRefs().stream().mapToInt(Route.BackendRef::weight).toArray();
     RouteFilters filters =
@@ -49,6 +54,7 @@ public final class RouteRuntime {
     RouteRuntime rt = new RouteRuntime(r.name(), bs, weights, rl, filters, mirror);
     rt.llm = r.llm();
     rt.trafficPermission = r.trafficPermission();
+    rt.sharedLimiter = shared;
     return rt;
   }
 
@@ -78,6 +84,11 @@ public final class RouteRuntime {
   /** Local rate limiter, or null. */
   public LocalRateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  /** Rate limiter shared through Redis, or null. */
+  public RedisRateLimiter sharedLimiter() {
+    return sharedLimiter;
   }
 
   /** A backend chosen by weight. */

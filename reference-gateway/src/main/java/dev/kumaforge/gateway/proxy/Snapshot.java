@@ -6,6 +6,9 @@ import dev.kumaforge.gateway.auth.Authenticator;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
+import dev.kumaforge.gateway.ratelimit.RateLimitMetrics;
+import dev.kumaforge.gateway.ratelimit.RedisConnections;
+import dev.kumaforge.gateway.ratelimit.RedisRateLimiter;
 import dev.kumaforge.gateway.routing.Router;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
@@ -38,6 +41,20 @@ public record Snapshot(
    */
   public static Snapshot build(
       GatewayConfig config, Config pekkoConfig, NanoClock clock, Snapshot previous, long version) {
+    return build(config, pekkoConfig, clock, previous, version, null);
+  }
+
+  /**
+   * Compiles {@code config} with {@code shared} (may be null when no route has a shared rate limit)
+   * for the routes whose rate limit is shared through Redis.
+   */
+  public static Snapshot build(
+      GatewayConfig config,
+      Config pekkoConfig,
+      NanoClock clock,
+      Snapshot previous,
+      long version,
+      SharedLimits shared) {
     Authenticator authenticator =
         Authenticator.build(config, clock, previous == null ? null : previous.authenticator());
     Map<String, BackendRuntime> backends = new LinkedHashMap<>();
@@ -53,11 +70,27 @@ public record Snapshot(
     Router<RouteRuntime> router =
         Router.compile(
             config.routes(),
-            r ->
-                RouteRuntime.of(
-                    r,
-                    backends::get,
-                    r.rateLimit() == null ? null : new LocalRateLimiter(r.rateLimit(), clock)));
+            r -> {
+              if (r.rateLimit() != null && r.rateLimit().shared() != null) {
+                if (shared == null) {
+                  throw new IllegalStateException(
+                      "route " + r.name() + " has a shared rate limit but no Redis connections");
+                }
+                RedisRateLimiter rl =
+                    new RedisRateLimiter(
+                        r.name(),
+                        r.rateLimit(),
+                        shared.connections().link(r.rateLimit().shared().redis()),
+                        shared.metrics(),
+                        clock);
+                return RouteRuntime.of(r, backends::get, null, rl);
+              }
+              return RouteRuntime.of(
+                  r,
+                  backends::get,
+                  r.rateLimit() == null ? null : new LocalRateLimiter(r.rateLimit(), clock),
+                  null);
+            });
     return new Snapshot(
         config,
         router,
@@ -66,4 +99,12 @@ public record Snapshot(
         Instant.ofEpochMilli(clock.currentTimeMillis()),
         authenticator);
   }
+
+  /**
+   * What routes with a shared rate limit need: the gateway's Redis connections and metrics.
+   *
+   * @param connections named Redis connections
+   * @param metrics shared rate limit metrics
+   */
+  public record SharedLimits(RedisConnections connections, RateLimitMetrics metrics) {}
 }

@@ -18,6 +18,7 @@ public final class LocalRateLimiter {
   private final NanoClock clock;
   private final TokenBucket routeBucket;
   private final Cache<String, TokenBucket> keyed;
+  private final KeySource keySource;
   private final String limitValue;
 
   public LocalRateLimiter(Route.MeshRateLimit config, NanoClock clock) {
@@ -29,6 +30,7 @@ public final class LocalRateLimiter {
         config.key() == Route.RateLimitKey.Route
             ? null
             : Caffeine.newBuilder().maximumSize(100_000).build();
+    this.keySource = KeySource.of(config);
     this.limitValue = Integer.toString(config.burst());
   }
 
@@ -62,13 +64,7 @@ public final class LocalRateLimiter {
     if (routeBucket != null) {
       return routeBucket;
     }
-    String key;
-    if (config.key() == Route.RateLimitKey.ClientIp) {
-      key = clientIp == null ? "" : clientIp;
-    } else {
-      key = request.getHeader(config.header()).map(HttpHeader::value).orElse("");
-    }
-    return keyed.get(key, k -> newBucket(now));
+    return keyed.get(keySource.key(request, clientIp), k -> newBucket(now));
   }
 
   /**
@@ -76,6 +72,13 @@ public final class LocalRateLimiter {
    *
    * @param retryAfterSeconds value of Retry-After
    * @param headers RateLimit-* headers
+   * @param unavailable true: no decision could be made (a shared limit failing closed, 503), false:
+   *     over the limit (429)
    */
-  public record Refusal(long retryAfterSeconds, List<HttpHeader> headers) {}
+  public record Refusal(long retryAfterSeconds, List<HttpHeader> headers, boolean unavailable) {
+    /** Over the limit (429). */
+    public Refusal(long retryAfterSeconds, List<HttpHeader> headers) {
+      this(retryAfterSeconds, headers, false);
+    }
+  }
 }

@@ -1,2 +1,2 @@
-/** MeshRateLimit: local token-bucket rate limiting. */
+/** MeshRateLimit: local token buckets, and GCRA buckets shared by replicas through Redis. */
 package dev.kumaforge.gateway.ratelimit;

@@ -23,6 +23,11 @@ class GatewayConfigTest {
   @Test
   void examplesLoad() {
     assertThat(GatewayConfig.load(Path.of("examples/gateway.yaml")).routes()).hasSize(3);
+    assertThat(GatewayConfig.load(Path.of("examples/ratelimit-local.yaml")).redis()).isEmpty();
+    GatewayConfig shared = GatewayConfig.load(Path.of("examples/ratelimit-redis.yaml"));
+    assertThat(shared.routes().get(0).rateLimit().shared().redis()).isEqualTo("main");
+    assertThat(GatewayConfig.load(Path.of("../chaos/config/gateway-3-redis.yaml")).redis())
+        .containsKey("main");
   }
 
   @Test
@@ -120,6 +125,49 @@ class GatewayConfigTest {
     GatewayConfig c = GatewayConfig.load(Path.of("src/main/resources/reference.yaml"));
     assertThat(c.routes().get(0).rateLimit().num()).isEqualTo(100);
     assertThat(c.backend("openai").loadBalancer().ringHash().hashPolicies()).hasSize(1);
+  }
+
+  @Test
+  void sharedRateLimitErrorsNameTheirPaths() {
+    String yaml =
+        """
+        listeners:
+          public: {address: "127.0.0.1:0"}
+          admin: {address: "127.0.0.1:0"}
+        redis:
+          main: {uri: "http://redis:6379", connectTimeout: 0s}
+        backends:
+          - name: a
+            endpoints: [{address: "h:1"}]
+        routes:
+          - name: r
+            backendRefs: [{name: a}]
+            rateLimit:
+              num: 5
+              shared: {redis: other, timeout: 0ms, failureMode: Closed, localCap: {num: 0}}
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::path)
+                    .containsExactlyInAnyOrder(
+                        "redis.main.uri",
+                        "redis.main.connectTimeout",
+                        "routes[0].rateLimit.shared.redis",
+                        "routes[0].rateLimit.shared.timeout",
+                        "routes[0].rateLimit.shared.localCap.num",
+                        "routes[0].rateLimit.shared.localCap.burst",
+                        "routes[0].rateLimit.shared.failureMode"))
+        .hasMessageContaining("'other' (expected: the name of a connection in redis)");
+    Route.MeshRateLimit defaults =
+        GatewayConfig.load(Path.of("src/main/resources/reference.yaml"))
+            .routes()
+            .get(0)
+            .rateLimit();
+    assertThat(defaults.shared().timeout()).isEqualTo(Duration.ofMillis(50));
+    assertThat(defaults.shared().failureMode()).isEqualTo(Route.FailureMode.Open);
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kumaforge.gateway.internal.LettuceTransport;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -31,6 +32,7 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Connects to {@code uri}; throws when Redis cannot be reached. */
   public RedisSessionStore(String uri, Duration timeout, String prefix, Duration ttl) {
+    LettuceTransport.withoutIoUring();
     RedisURI u = RedisURI.create(uri);
     u.setTimeout(timeout);
     this.client = RedisClient.create(u);
