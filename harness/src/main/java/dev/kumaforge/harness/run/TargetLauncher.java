@@ -5,8 +5,10 @@ import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.harness.peers.PeerKind;
 import dev.kumaforge.harness.peers.PeerOptions;
 import dev.kumaforge.harness.peers.PeerTarget;
+import dev.kumaforge.harness.peers.PeerTls;
 import dev.kumaforge.harness.process.ManagedProcess;
 import dev.kumaforge.harness.process.ProcessSampler;
+import dev.kumaforge.load.scenario.ListenerTls;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
 import java.io.IOException;
@@ -109,12 +111,23 @@ public final class TargetLauncher {
       throws InterruptedException {
     Path resolved = resolvedConfig(target, targetDir, readyDir);
     PeerKind kind = PeerKind.of(target.type().toString());
-    console.line("  starting " + kind + " " + target.name() + " (" + WORKERS + " workers)");
+    console.line(
+        "  starting "
+            + kind
+            + " "
+            + target.name()
+            + " ("
+            + WORKERS
+            + " workers"
+            + (target.listenerTls() == null
+                ? ""
+                : target.listenerTls().mutual() ? ", mTLS" : ", TLS")
+            + ")");
     PeerTarget peer =
         PeerTarget.start(
             kind,
             GatewayConfig.load(resolved),
-            PeerOptions.workers(WORKERS),
+            PeerOptions.workers(WORKERS).withTls(peerTls(target)),
             readyDir.resolve("peer"),
             targetDir.resolve("target.log"));
     for (String note : peer.notes()) {
@@ -189,6 +202,16 @@ public final class TargetLauncher {
         gw.close();
       }
     };
+  }
+
+  private static PeerTls peerTls(Target target) {
+    ListenerTls l = target.listenerTls();
+    return l == null
+        ? null
+        : new PeerTls(
+            Path.of(l.certificate()),
+            Path.of(l.privateKey()),
+            l.clientCaBundle() == null ? null : Path.of(l.clientCaBundle()));
   }
 
   /** The URL of the provider a {@code direct} target names (default: the first provider). */
