@@ -67,7 +67,8 @@ public final class MockBackends implements AutoCloseable {
         if (host.contains(":")) {
           host = "[" + host + "]";
         }
-        listeners.put(p.name(), "http://" + host + ":" + bound.getPort());
+        String scheme = p.tls() == null ? "http://" : "https://";
+        listeners.put(p.name(), scheme + host + ":" + bound.getPort());
         providers.put(p.name(), runtime);
       }
     } catch (InterruptedException e) {
@@ -85,7 +86,10 @@ public final class MockBackends implements AutoCloseable {
         Collections.unmodifiableMap(providers));
   }
 
-  /** Provider name -> base URL such as {@code http://127.0.0.1:18001}, in config order. */
+  /**
+   * Provider name -> base URL such as {@code http://127.0.0.1:18001} ({@code https://} for a TLS
+   * provider), in config order.
+   */
   public Map<String, String> listeners() {
     return listeners;
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kumaforge.common.files.AtomicFiles;
-import dev.kumaforge.gateway.tls.DevCertificates.Issued;
+import dev.kumaforge.common.tls.DevCertificates.Issued;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package dev.kumaforge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kumaforge.gateway.tls.DevCertificates;
-import dev.kumaforge.gateway.tls.DevCertificates.Issued;
-import dev.kumaforge.gateway.tls.SpiffeId;
+import dev.kumaforge.common.tls.DevCertificates;
+import dev.kumaforge.common.tls.DevCertificates.Issued;
+import dev.kumaforge.common.tls.SpiffeId;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

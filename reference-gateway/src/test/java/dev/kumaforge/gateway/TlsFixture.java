@@ -1,11 +1,11 @@
 package dev.kumaforge.gateway;
 
 import dev.kumaforge.common.files.AtomicFiles;
-import dev.kumaforge.gateway.tls.DevCertificates;
-import dev.kumaforge.gateway.tls.DevCertificates.Issued;
-import dev.kumaforge.gateway.tls.DevCertificates.LeafSpec;
-import dev.kumaforge.gateway.tls.KeyType;
-import dev.kumaforge.gateway.tls.SpiffeId;
+import dev.kumaforge.common.tls.DevCertificates;
+import dev.kumaforge.common.tls.DevCertificates.Issued;
+import dev.kumaforge.common.tls.DevCertificates.LeafSpec;
+import dev.kumaforge.common.tls.KeyType;
+import dev.kumaforge.common.tls.SpiffeId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

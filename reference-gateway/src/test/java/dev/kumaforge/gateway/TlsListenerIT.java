@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kumaforge.common.files.AtomicFiles;
-import dev.kumaforge.gateway.tls.DevCertificates;
+import dev.kumaforge.common.tls.DevCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -12,6 +12,7 @@ import dev.kumaforge.harness.run.MockBackendsProcess;
 import dev.kumaforge.harness.run.RunFolder;
 import dev.kumaforge.harness.run.RunningTarget;
 import dev.kumaforge.harness.run.TargetLauncher;
+import dev.kumaforge.load.engine.ClientOptions;
 import dev.kumaforge.load.engine.LoadResult;
 import dev.kumaforge.load.engine.OpenLoopEngine;
 import dev.kumaforge.load.scenario.Engine;
@@ -154,6 +155,7 @@ public final class CapacityRunner {
                 stepWorkload,
                 scenario.seed(),
                 URI.create(running.url()),
+                ClientOptions.of(target),
                 stepDir,
                 target.name(),
                 n,

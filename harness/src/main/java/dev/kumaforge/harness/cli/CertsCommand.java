@@ -1,9 +1,9 @@
 package dev.kumaforge.harness.cli;
 
+import dev.kumaforge.common.tls.DevCertificates;
+import dev.kumaforge.common.tls.KeyType;
+import dev.kumaforge.common.tls.SpiffeId;
 import dev.kumaforge.common.units.Durations;
-import dev.kumaforge.gateway.tls.DevCertificates;
-import dev.kumaforge.gateway.tls.KeyType;
-import dev.kumaforge.gateway.tls.SpiffeId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -51,6 +51,9 @@ public final class EnvoyConfig {
    * @throws IllegalArgumentException when a route cannot be reproduced (the message names it)
    */
   public static String generate(GatewayConfig config, PeerOptions options) {
+    if (options.tls() != null) {
+      throw new IllegalArgumentException("envoy targets have no generated TLS listener");
+    }
     RouteTable table = RouteTable.of(config, "envoy");
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();

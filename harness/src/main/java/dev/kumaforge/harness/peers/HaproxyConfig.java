@@ -53,7 +53,18 @@ public final class HaproxyConfig {
     s.append("  timeout http-keep-alive 75s\n");
     s.append("\n");
     s.append("frontend public\n");
-    s.append("  bind ").append(options.listenAddress()).append('\n');
+    s.append("  bind ").append(options.listenAddress());
+    if (options.tls() != null) {
+      // HAProxy wants the certificate and its key in one file: PeerTarget writes it.
+      options.requireFiles("haproxy with TLS");
+      s.append(" ssl crt ")
+          .append(plain(certificateBundle(options)))
+          .append(" ssl-min-ver TLSv1.2");
+      if (options.tls().mutual()) {
+        s.append(" verify required ca-file ").append(plain(options.tls().clientCaBundle()));
+      }
+    }
+    s.append('\n');
     s.append("  maxconn 8192\n");
     List<RouteTable.Entry> entries = table.entries();
     for (int i = 0; i < entries.size(); i++) {
@@ -137,6 +148,20 @@ public final class HaproxyConfig {
           .append(Durations.millis(b.connectionPool().keepAlive()))
           .append('\n');
     }
+  }
+
+  private static String plain(java.nio.file.Path p) {
+    String text = p.toString();
+    if (!text.matches("[A-Za-z0-9._/+@=,:-]+")) {
+      throw new IllegalArgumentException(
+          "path " + text + " cannot be used in a HAProxy config (spaces, quotes or '#')");
+    }
+    return text;
+  }
+
+  /** The certificate + key file HAProxy's {@code crt} reads, in the work folder. */
+  static java.nio.file.Path certificateBundle(PeerOptions options) {
+    return options.workDir().resolve("haproxy-crt.pem");
   }
 
   private static Duration serverTimeout(Backend b) {

@@ -87,7 +87,20 @@ public final class NginxConfig {
       }
     }
     s.append("  server {\n");
-    s.append("    listen ").append(options.listenAddress()).append(";\n");
+    s.append("    listen ")
+        .append(options.listenAddress())
+        .append(options.tls() == null ? "" : " ssl")
+        .append(";\n");
+    if (options.tls() != null) {
+      PeerTls tls = options.tls();
+      s.append("    ssl_certificate ").append(quote(tls.certificate())).append(";\n");
+      s.append("    ssl_certificate_key ").append(quote(tls.privateKey())).append(";\n");
+      s.append("    ssl_protocols TLSv1.2 TLSv1.3;\n");
+      if (tls.mutual()) {
+        s.append("    ssl_client_certificate ").append(quote(tls.clientCaBundle())).append(";\n");
+        s.append("    ssl_verify_client on;\n");
+      }
+    }
     boolean hasRoot = false;
     for (int i = 0; i < entries.size(); i++) {
       RouteTable.Entry e = entries.get(i);

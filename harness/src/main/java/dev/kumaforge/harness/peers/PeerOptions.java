@@ -12,8 +12,9 @@ import java.nio.file.Path;
  *     concrete port, except Envoy's)
  * @param workDir folder for the config, pid and temp files (generators need it for nginx)
  * @param log the peer's error log (nginx writes it itself; others log to the captured output)
+ * @param tls serve HTTPS (mutual TLS with a client CA) on the listener, or null for plain HTTP
  */
-public record PeerOptions(int workers, String host, int port, Path workDir, Path log) {
+public record PeerOptions(int workers, String host, int port, Path workDir, Path log, PeerTls tls) {
   public PeerOptions {
     if (workers < 1 || workers > 1024) {
       throw new IllegalArgumentException("peer workers: " + workers + " (expected: 1 to 1024)");
@@ -26,6 +27,11 @@ public record PeerOptions(int workers, String host, int port, Path workDir, Path
     log = log == null ? null : log.toAbsolutePath().normalize();
   }
 
+  /** Plain-HTTP options. */
+  public PeerOptions(int workers, String host, int port, Path workDir, Path log) {
+    this(workers, host, port, workDir, log, null);
+  }
+
   /** {@code workers} workers on 127.0.0.1, port chosen at start. */
   public static PeerOptions workers(int workers) {
     return new PeerOptions(workers, null, 0, null, null);
@@ -33,12 +39,17 @@ public record PeerOptions(int workers, String host, int port, Path workDir, Path
 
   /** The same options listening on {@code newPort}. */
   public PeerOptions withPort(int newPort) {
-    return new PeerOptions(workers, host, newPort, workDir, log);
+    return new PeerOptions(workers, host, newPort, workDir, log, tls);
   }
 
   /** The same options with these files. */
   public PeerOptions withFiles(Path newWorkDir, Path newLog) {
-    return new PeerOptions(workers, host, port, newWorkDir, newLog);
+    return new PeerOptions(workers, host, port, newWorkDir, newLog, tls);
+  }
+
+  /** The same options serving HTTPS with {@code newTls} (null: plain HTTP). */
+  public PeerOptions withTls(PeerTls newTls) {
+    return new PeerOptions(workers, host, port, workDir, log, newTls);
   }
 
   /** The listen address as {@code host:port}, IPv6 hosts in brackets. */

@@ -53,6 +53,7 @@ public final class PeerTarget implements AutoCloseable {
   private final int port;
   private final Path configFile;
   private final List<String> notes;
+  private final boolean tls;
 
   private PeerTarget(
       PeerKind kind,
@@ -60,8 +61,10 @@ public final class PeerTarget implements AutoCloseable {
       String host,
       int port,
       Path configFile,
-      List<String> notes) {
+      List<String> notes,
+      boolean tls) {
     this.kind = kind;
+    this.tls = tls;
     this.process = process;
     this.host = host;
     this.port = port;
@@ -104,6 +107,14 @@ public final class PeerTarget implements AutoCloseable {
     try {
       Files.createDirectories(base.workDir().resolve("tmp"));
       Files.createDirectories(base.log().getParent());
+      if (kind == PeerKind.HAPROXY && base.tls() != null) {
+        AtomicFiles.writeString(
+            HaproxyConfig.certificateBundle(base),
+            Files.readString(base.tls().certificate()).strip()
+                + "\n"
+                + Files.readString(base.tls().privateKey()).strip()
+                + "\n");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + workDir + ": " + e.getMessage(), e);
     }
@@ -120,7 +131,8 @@ public final class PeerTarget implements AutoCloseable {
               wrap.apply(command(kind, binary, opts, configFile)),
               base.log(),
               null);
-      PeerTarget target = new PeerTarget(kind, p, opts.host(), opts.port(), configFile, notes);
+      PeerTarget target =
+          new PeerTarget(kind, p, opts.host(), opts.port(), configFile, notes, opts.tls() != null);
       try {
         if (target.awaitReady(logOffset)) {
           return target;
@@ -188,7 +200,8 @@ public final class PeerTarget implements AutoCloseable {
         throw new IllegalStateException(
             kind + " exited during start (config " + configFile + ")\n" + process.tail(20));
       }
-      if (ProcTree.listensOn(root, port) && answersHttp()) {
+      // A TLS listener cannot take the plain probe (HAProxy would just close): listening is enough.
+      if (ProcTree.listensOn(root, port) && (tls || answersHttp())) {
         return true;
       }
       Thread.sleep(20);
@@ -247,9 +260,12 @@ public final class PeerTarget implements AutoCloseable {
     return kind;
   }
 
-  /** {@code http://host:port} of the peer's listener. */
+  /** {@code http://host:port} (or {@code https://} for a TLS listener) of the peer's listener. */
   public String baseUrl() {
-    return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return (tls ? "https://" : "http://")
+        + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+        + ":"
+        + port;
   }
 
   /** The port the peer listens on. */

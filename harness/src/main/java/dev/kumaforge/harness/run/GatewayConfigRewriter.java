@@ -97,6 +97,8 @@ public final class GatewayConfigRewriter {
     String s = hostPort.trim();
     if (s.startsWith("http://")) {
       s = s.substring("http://".length());
+    } else if (s.startsWith("https://")) {
+      s = s.substring("https://".length());
     }
     if (s.endsWith("/")) {
       s = s.substring(0, s.length() - 1);

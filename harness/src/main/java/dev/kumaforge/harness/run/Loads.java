@@ -2,6 +2,7 @@ package dev.kumaforge.harness.run;
 
 import dev.kumaforge.common.units.Durations;
 import dev.kumaforge.harness.process.ProcessSampler;
+import dev.kumaforge.load.engine.ClientOptions;
 import dev.kumaforge.load.engine.LoadResult;
 import dev.kumaforge.load.engine.OpenLoopEngine;
 import dev.kumaforge.load.engine.Progress;
@@ -83,6 +84,7 @@ final class Loads {
             .run(
                 scenario,
                 URI.create(url),
+                ClientOptions.of(target),
                 trialDir,
                 target.name(),
                 trial,

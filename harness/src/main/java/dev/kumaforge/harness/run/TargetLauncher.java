@@ -6,9 +6,11 @@ import dev.kumaforge.harness.chaos.RedisServer;
 import dev.kumaforge.harness.peers.PeerKind;
 import dev.kumaforge.harness.peers.PeerOptions;
 import dev.kumaforge.harness.peers.PeerTarget;
+import dev.kumaforge.harness.peers.PeerTls;
 import dev.kumaforge.harness.process.CpuPinning;
 import dev.kumaforge.harness.process.ManagedProcess;
 import dev.kumaforge.harness.process.ProcessSampler;
+import dev.kumaforge.load.scenario.ListenerTls;
 import dev.kumaforge.load.scenario.Scenario;
 import dev.kumaforge.load.scenario.Target;
 import java.io.IOException;
@@ -126,12 +128,23 @@ public final class TargetLauncher {
     Path resolved = resolvedConfig(target, targetDir, readyDir);
     PeerKind kind = PeerKind.of(target.type().toString());
     int workers = pinning.targetCpus(WORKERS);
-    console.line("  starting " + kind + " " + target.name() + " (" + workers + " workers)");
+    console.line(
+        "  starting "
+            + kind
+            + " "
+            + target.name()
+            + " ("
+            + workers
+            + " workers"
+            + (target.listenerTls() == null
+                ? ""
+                : target.listenerTls().mutual() ? ", mTLS" : ", TLS")
+            + ")");
     PeerTarget peer =
         PeerTarget.start(
             kind,
             GatewayConfig.load(resolved),
-            PeerOptions.workers(workers),
+            PeerOptions.workers(workers).withTls(peerTls(target)),
             readyDir.resolve("peer"),
             targetDir.resolve("target.log"),
             pinning::targets);
@@ -247,6 +260,16 @@ public final class TargetLauncher {
         }
       }
     };
+  }
+
+  private static PeerTls peerTls(Target target) {
+    ListenerTls l = target.listenerTls();
+    return l == null
+        ? null
+        : new PeerTls(
+            Path.of(l.certificate()),
+            Path.of(l.privateKey()),
+            l.clientCaBundle() == null ? null : Path.of(l.clientCaBundle()));
   }
 
   /** The URL of the provider a {@code direct} target names (default: the first provider). */

@@ -5,6 +5,7 @@ import dev.kumaforge.common.hdr.HlogTags;
 import dev.kumaforge.load.engine.internal.ArrivalSchedule;
 import dev.kumaforge.load.engine.internal.ArrivalSchedule.Segment;
 import dev.kumaforge.load.engine.internal.BusyPollStrategy;
+import dev.kumaforge.load.engine.internal.ClientTls;
 import dev.kumaforge.load.engine.internal.OpenLoopDriver;
 import dev.kumaforge.load.engine.internal.RequestMix;
 import dev.kumaforge.load.engine.internal.TaggedRecorders;
@@ -77,7 +78,37 @@ public final class OpenLoopEngine {
       int trial,
       ProgressListener progress) {
     return run(
-        scenario.workload(), scenario.seed(), targetBaseUrl, trialDir, targetName, trial, progress);
+        scenario.workload(),
+        scenario.seed(),
+        targetBaseUrl,
+        ClientOptions.DEFAULT,
+        trialDir,
+        targetName,
+        trial,
+        progress);
+  }
+
+  /**
+   * Like {@link #run(Scenario, URI, Path, String, int, ProgressListener)} with the target's TLS and
+   * connection options.
+   */
+  public LoadResult run(
+      Scenario scenario,
+      URI targetBaseUrl,
+      ClientOptions client,
+      Path trialDir,
+      String targetName,
+      int trial,
+      ProgressListener progress) {
+    return run(
+        scenario.workload(),
+        scenario.seed(),
+        targetBaseUrl,
+        client,
+        trialDir,
+        targetName,
+        trial,
+        progress);
   }
 
   /** Like {@link #run(Scenario, URI, Path, String, int, ProgressListener)} for a bare workload. */
@@ -89,11 +120,52 @@ public final class OpenLoopEngine {
       String targetName,
       int trial,
       ProgressListener progress) {
+    return run(
+        workload,
+        seed,
+        targetBaseUrl,
+        ClientOptions.DEFAULT,
+        trialDir,
+        targetName,
+        trial,
+        progress);
+  }
+
+  /**
+   * Runs a bare workload against {@code targetBaseUrl} ({@code http://} or {@code https://}) with
+   * {@code client}'s TLS and connection options.
+   */
+  public LoadResult run(
+      Workload workload,
+      long seed,
+      URI targetBaseUrl,
+      ClientOptions client,
+      Path trialDir,
+      String targetName,
+      int trial,
+      ProgressListener progress) {
     if (workload.engine() != Engine.OPEN_LOOP) {
       throw new IllegalArgumentException(
           "workload.engine is " + workload.engine() + "; the open-loop engine runs only open-loop");
     }
     InetSocketAddress address = resolve(targetBaseUrl);
+    boolean https = "https".equals(targetBaseUrl.getScheme());
+    if (!https && client.tls() != null) {
+      throw new IllegalArgumentException(
+          "target "
+              + targetName
+              + ": tls is set but its URL "
+              + targetBaseUrl
+              + " is not https://");
+    }
+    ClientTls tls =
+        https
+            ? new ClientTls(
+                client.tls(),
+                targetBaseUrl.getHost(),
+                address.getPort(),
+                client.connectionPerRequest())
+            : null;
     try {
       Files.createDirectories(trialDir);
     } catch (IOException e) {
@@ -110,7 +182,11 @@ public final class OpenLoopEngine {
     long measureStart = schedule.measureStartNanos();
     long end = schedule.endNanos();
     RequestMix mix =
-        new RequestMix(workload.requestMix(), targetBaseUrl, scheduleSeed ^ 0x5DEECE66DL);
+        new RequestMix(
+            workload.requestMix(),
+            targetBaseUrl,
+            scheduleSeed ^ 0x5DEECE66DL,
+            client.connectionPerRequest());
     TaggedRecorders recorders =
         new TaggedRecorders(
             trialDir.resolve(HlogTags.LATENCY_LOG),
@@ -158,7 +234,9 @@ public final class OpenLoopEngine {
               progressLatency,
               mix,
               workload.timeout().toNanos(),
-              workload.maxConnections());
+              workload.maxConnections(),
+              tls,
+              client.connectionPerRequest());
       driver.busyPoll(workload.busyPoll());
       busyPoll.pollWhile(driver::wantsBusyPoll);
       int initial =
@@ -166,7 +244,7 @@ public final class OpenLoopEngine {
               ? workload.concurrency()
               : (int) Math.ceil(workload.phases().get(0).startRate().perSecond() / 100.0);
       await(
-          driver.preconnect(Math.max(1, initial)),
+          driver.preconnect(client.connectionPerRequest() ? 0 : Math.max(1, initial)),
           System.nanoTime() + workload.timeout().toNanos());
       long t0 = System.nanoTime() + START_DELAY_NANOS;
       long wallAtT0 = System.currentTimeMillis() + START_DELAY_NANOS / 1_000_000;
@@ -289,12 +367,13 @@ public final class OpenLoopEngine {
   }
 
   private static InetSocketAddress resolve(URI base) {
-    if (!"http".equals(base.getScheme()) || base.getHost() == null) {
+    boolean http = "http".equals(base.getScheme());
+    if (!(http || "https".equals(base.getScheme())) || base.getHost() == null) {
       throw new IllegalArgumentException(
-          "target URL " + base + " (expected: http://host:port[/prefix])");
+          "target URL " + base + " (expected: http[s]://host:port[/prefix])");
     }
     try {
-      int port = base.getPort() > 0 ? base.getPort() : 80;
+      int port = base.getPort() > 0 ? base.getPort() : http ? 80 : 443;
       return new InetSocketAddress(InetAddress.getByName(base.getHost()), port);
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("target URL " + base + ": unknown host", e);

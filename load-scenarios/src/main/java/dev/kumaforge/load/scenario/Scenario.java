@@ -84,6 +84,7 @@ public record Scenario(
       if (t.config() != null) {
         checkExists(v.at("targets", i), "config", t.configPath());
       }
+      t.checkFiles(v.at("targets", i));
     }
     v.throwIfInvalid(file.toString());
     return resolved;
@@ -156,6 +157,12 @@ public record Scenario(
           v.at("targets", i).error("name", "duplicate target name '" + t.name() + "'");
         }
         needsBackends |= t.type() != null && t.type() != TargetType.EXTERNAL;
+        if (workload != null
+            && workload.engine() == Engine.GATLING
+            && (t.tls() != null || t.connectionPerRequest())) {
+          v.at("targets", i)
+              .error("tls", "tls and connectionPerRequest need workload.engine: open-loop");
+        }
       }
       if (baseline != null && !seen.contains(baseline)) {
         v.error("baseline", "'" + baseline + "' names no target (expected one of: " + seen + ")");

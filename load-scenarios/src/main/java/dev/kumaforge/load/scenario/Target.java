@@ -14,22 +14,60 @@ import java.nio.file.Path;
  * @param backend for {@code direct}: the provider name in the backends config (default: the first)
  * @param config for gateway targets: the gateway config file, resolved against the scenario's
  *     folder (required for {@code reference})
- * @param url for {@code external}: the base URL ({@code http://host:port[/prefix]})
+ * @param url for {@code external}: the base URL ({@code http[s]://host:port[/prefix]})
+ * @param tls how the load engine verifies an {@code https://} target and which client certificate
+ *     it presents; default: the JVM's trust store, no client certificate
+ * @param listenerTls for {@code nginx} and {@code haproxy}: serve HTTPS (mTLS with a client CA)
+ *     with these files; default plain HTTP
+ * @param connectionPerRequest open a new connection (and TLS handshake) for every request, default
+ *     false (keep-alive)
  */
-public record Target(String name, TargetType type, String backend, String config, String url)
+public record Target(
+    String name,
+    TargetType type,
+    String backend,
+    String config,
+    String url,
+    TargetTls tls,
+    ListenerTls listenerTls,
+    Boolean connectionPerRequest)
     implements Validatable {
+
+  /** Applies defaults. */
+  public Target {
+    connectionPerRequest = connectionPerRequest != null && connectionPerRequest;
+  }
 
   /** The gateway config file as a path, or null when the target has none. */
   public Path configPath() {
     return config == null ? null : Path.of(config);
   }
 
-  /** The same target with {@code config} made absolute against {@code baseDir}. */
+  /** The same target with its file paths made absolute against {@code baseDir}. */
   Target resolvedAgainst(Path baseDir) {
-    if (config == null) {
-      return this;
+    return new Target(
+        name,
+        type,
+        backend,
+        resolve(baseDir, config),
+        url,
+        tls == null ? null : tls.resolvedAgainst(baseDir),
+        listenerTls == null ? null : listenerTls.resolvedAgainst(baseDir),
+        connectionPerRequest);
+  }
+
+  static String resolve(Path baseDir, String file) {
+    return file == null ? null : baseDir.resolve(file).normalize().toString();
+  }
+
+  /** Reads the (resolved) TLS files; errors name their key below {@code v}. */
+  void checkFiles(Validator v) {
+    if (tls != null) {
+      tls.checkFiles(v.at("tls"));
     }
-    return new Target(name, type, backend, baseDir.resolve(config).normalize().toString(), url);
+    if (listenerTls != null) {
+      listenerTls.checkFiles(v.at("listenerTls"));
+    }
   }
 
   @Override
@@ -49,7 +87,8 @@ public record Target(String name, TargetType type, String backend, String config
     }
     if (type == TargetType.EXTERNAL) {
       if (v.required(url, "url")) {
-        v.check(isHttpUrl(url), "url", url, "an http:// URL such as http://127.0.0.1:8080");
+        v.check(
+            isHttpUrl(url), "url", url, "an http:// or https:// URL such as http://127.0.0.1:8080");
       }
     } else if (url != null) {
       v.error("url", "only allowed for type external");
@@ -57,12 +96,30 @@ public record Target(String name, TargetType type, String backend, String config
     if (backend != null && type == TargetType.EXTERNAL) {
       v.error("backend", "not allowed for type external");
     }
+    if (listenerTls != null && type != TargetType.NGINX && type != TargetType.HAPROXY) {
+      v.error(
+          "listenerTls",
+          "only for nginx and haproxy targets"
+              + (type == TargetType.REFERENCE
+                  ? " (the reference gateway's TLS listener is listeners.public.tls in its config)"
+                  : ""));
+    }
+    if (listenerTls != null) {
+      v.required(listenerTls.certificate(), "listenerTls.certificate");
+      v.required(listenerTls.privateKey(), "listenerTls.privateKey");
+    }
+    if (tls != null && (tls.certificate() == null) != (tls.privateKey() == null)) {
+      v.error("tls", "certificate and privateKey go together (a client certificate needs its key)");
+    }
+    if (tls != null && url != null && url.startsWith("http://")) {
+      v.error("tls", "set for an http:// url (expected: an https:// url)");
+    }
   }
 
   private static boolean isHttpUrl(String text) {
     try {
       URI u = new URI(text);
-      return "http".equals(u.getScheme()) && u.getHost() != null;
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
     } catch (URISyntaxException e) {
       return false;
     }

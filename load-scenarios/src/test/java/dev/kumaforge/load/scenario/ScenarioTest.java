@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumaforge.common.config.ConfigError;
 import dev.kumaforge.common.config.ConfigException;
 import dev.kumaforge.common.config.YamlConfig;
+import dev.kumaforge.common.tls.DevCertificates;
+import dev.kumaforge.common.tls.KeyType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -357,6 +360,21 @@ class ScenarioTest {
     assertThat(Slos.percentileOf("max")).isEqualTo(100.0);
   }
 
+  /** What {@code forge certs --out dir} writes: ca, server and client PEM files. */
+  static void writeCertificates(Path certs) throws IOException {
+    Files.createDirectories(certs);
+    DevCertificates.Issued ca =
+        DevCertificates.ca("test CA", KeyType.EC_P256, Instant.now(), Duration.ofDays(1));
+    DevCertificates.write(certs, "ca", ca);
+    DevCertificates.write(
+        certs,
+        "server",
+        DevCertificates.leaf(
+            ca, DevCertificates.LeafSpec.server("s", null, java.util.List.of("127.0.0.1"))));
+    DevCertificates.write(
+        certs, "client", DevCertificates.leaf(ca, DevCertificates.LeafSpec.client("c", null)));
+  }
+
   /** The shipped files load, with their referenced configs stubbed in a copy of the layout. */
   @Test
   void shippedScenariosLoad() throws IOException {
@@ -368,6 +386,7 @@ class ScenarioTest {
             "load-scenarios/quickstart.yaml", Files.readString(module.resolve("quickstart.yaml")));
     Path reference =
         write("load-scenarios/reference.yaml", Files.readString(module.resolve("reference.yaml")));
+    writeCertificates(dir.resolve("load-scenarios/certs"));
 
     Scenario q = Scenario.load(quickstart);
     assertThat(q.name()).isEqualTo("quickstart");
@@ -414,5 +433,14 @@ class ScenarioTest {
     assertThat(capacity.targets())
         .extracting(Target::name)
         .containsExactly("direct", "reference", "nginx", "haproxy");
+    Scenario tls =
+        Scenario.load(
+            write(
+                "load-scenarios/tls-overhead.yaml",
+                Files.readString(module.resolve("tls-overhead.yaml"))));
+    assertThat(tls.target("nginx-mtls-new").connectionPerRequest()).isTrue();
+    assertThat(tls.target("haproxy-mtls").listenerTls().mutual()).isTrue();
+    assertThat(tls.target("haproxy-mtls").tls().certificate())
+        .isEqualTo(dir.resolve("load-scenarios/certs/client.pem").toString());
   }
 }

@@ -52,6 +52,7 @@ public final class FixedLatencyServer implements AutoCloseable {
   private final Channel server;
   private final long latencyNanos;
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
   private final Map<String, AtomicLong> byPath = new ConcurrentHashMap<>();
   private volatile long freezeAfter = Long.MAX_VALUE;
   private volatile long freezeNanos;
@@ -74,6 +75,7 @@ public final class FixedLatencyServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    accepted.incrementAndGet();
                     ch.pipeline()
                         .addLast(
                             new HttpServerCodec(),
@@ -127,6 +129,11 @@ public final class FixedLatencyServer implements AutoCloseable {
    */
   public Histogram serviceTimes() {
     return service.getIntervalHistogram();
+  }
+
+  /** Connections accepted so far. */
+  public long accepted() {
+    return accepted.get();
   }
 
   /** Requests received so far. */

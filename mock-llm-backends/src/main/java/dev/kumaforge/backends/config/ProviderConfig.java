@@ -23,6 +23,8 @@ import java.util.Set;
  * @param limits requests and tokens per minute per API key, default none
  * @param notReadyFor after start-up, answer 503 (health and API) for this long, default 0s
  * @param timingHeaders add receive/service time headers and SSE emit-time comments, default false
+ * @param tls serve HTTPS (and require client certificates when it names a client CA), default plain
+ *     HTTP
  */
 public record ProviderConfig(
     String name,
@@ -35,7 +37,8 @@ public record ProviderConfig(
     List<FaultSpec> faults,
     LimitsConfig limits,
     Duration notReadyFor,
-    Boolean timingHeaders)
+    Boolean timingHeaders,
+    TlsConfig tls)
     implements Validatable {
 
   /** Applies defaults. */
@@ -84,7 +87,8 @@ public record ProviderConfig(
         faults,
         limits,
         notReadyFor,
-        timingHeaders);
+        timingHeaders,
+        tls);
   }
 
   @Override
@@ -117,6 +121,9 @@ public record ProviderConfig(
     v.each("faults", faults, (fv, f) -> f.validate(fv));
     limits.validate(v.at("limits"));
     v.check(!notReadyFor.isNegative(), "notReadyFor", notReadyFor, ">= 0");
+    if (tls != null) {
+      tls.validate(v.at("tls"));
+    }
     for (int i = 0; i < faults.size(); i++) {
       FaultSpec f = faults.get(i);
       if (f != null && f.model() != null && model(f.model()).isEmpty()) {

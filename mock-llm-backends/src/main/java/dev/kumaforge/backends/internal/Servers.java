@@ -1,5 +1,7 @@
 package dev.kumaforge.backends.internal;
 
+import dev.kumaforge.backends.config.TlsConfig;
+import dev.kumaforge.common.tls.Pem;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -15,8 +17,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
 
 /** Netty plumbing: the event loop group (epoll when available, NIO otherwise) and bind. */
 public final class Servers {
@@ -40,6 +48,7 @@ public final class Servers {
     Class<? extends ServerChannel> type =
         epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     int maxBody = (int) provider.config().maxBodySize().bytes();
+    SslContext ssl = provider.config().tls() == null ? null : sslContext(provider.config().tls());
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -51,6 +60,9 @@ public final class Servers {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
                         .addLast(HeadDribbler.CODEC, new HttpServerCodec())
                         .addLast(new ProviderAggregator(maxBody, provider.config().style()))
@@ -60,5 +72,23 @@ public final class Servers {
     InetSocketAddress address =
         new InetSocketAddress(provider.config().host(), provider.config().port());
     return b.bind(address).sync().channel();
+  }
+
+  /** A server context with the JDK provider; client certificates required when a CA is set. */
+  static SslContext sslContext(TlsConfig tls) {
+    try {
+      SslContextBuilder b =
+          SslContextBuilder.forServer(
+                  Pem.keyManagers(Path.of(tls.certificate()), Path.of(tls.privateKey())))
+              .sslProvider(SslProvider.JDK)
+              .protocols(tls.protocols());
+      if (tls.mutual()) {
+        b.trustManager(Pem.trustManagers(Path.of(tls.clientCaBundle())))
+            .clientAuth(ClientAuth.REQUIRE);
+      }
+      return b.build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the TLS context: " + e.getMessage(), e);
+    }
   }
 }

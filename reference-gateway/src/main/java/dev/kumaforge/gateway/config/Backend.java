@@ -16,6 +16,7 @@ import java.util.List;
  * @param retry MeshRetry
  * @param circuitBreaker MeshCircuitBreaker
  * @param healthCheck MeshHealthCheck (active checks), optional
+ * @param tls TLS (and mTLS) to the endpoints, optional: plain HTTP when absent
  */
 public record Backend(
     String name,
@@ -25,7 +26,8 @@ public record Backend(
     MeshTimeout timeouts,
     MeshRetry retry,
     MeshCircuitBreaker circuitBreaker,
-    MeshHealthCheck healthCheck)
+    MeshHealthCheck healthCheck,
+    UpstreamTls tls)
     implements Validatable {
 
   public Backend {
@@ -51,6 +53,9 @@ public record Backend(
     circuitBreaker.validate(v.at("circuitBreaker"));
     if (healthCheck != null) {
       healthCheck.validate(v.at("healthCheck"));
+    }
+    if (tls != null) {
+      tls.validate(v.at("tls"));
     }
   }
 

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.stream.Materializer;
 
@@ -81,8 +82,11 @@ public final class HealthChecker implements AutoCloseable {
       Endpoint e,
       Backend.MeshHealthCheck hc,
       ActorSystem system) {
-    HttpRequest request = HttpRequest.GET("http://" + e.authority() + hc.http().path());
-    http.singleRequest(request, http.defaultClientHttpsContext(), b.poolSettings(), log)
+    String scheme = b.tls() == null ? "http://" : "https://";
+    HttpRequest request = HttpRequest.GET(scheme + e.authority() + hc.http().path());
+    HttpsConnectionContext https =
+        b.tls() == null ? http.defaultClientHttpsContext() : b.tls().https();
+    http.singleRequest(request, https, b.poolSettings(), log)
         .toCompletableFuture()
         .orTimeout(hc.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenCompleteAsync(

@@ -243,7 +243,10 @@ final class Exchange {
     if (kind != UpstreamFailure.POOL_OVERFLOW) {
       endpointFailed(ep, true, true);
     }
-    boolean methodOk = kind == UpstreamFailure.CONNECT_ERROR || idempotentOrAllowed();
+    boolean methodOk =
+        kind == UpstreamFailure.CONNECT_ERROR
+            || kind == UpstreamFailure.TLS_ERROR
+            || idempotentOrAllowed();
     if (methodOk && backend.retryOnFailure(kind) && mayRetry()) {
       ctx.metrics().upstreamFailure(backend.name(), kind.label());
       scheduleRetry(backoffNanos(-1));

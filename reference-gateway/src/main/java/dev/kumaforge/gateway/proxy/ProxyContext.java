@@ -49,6 +49,7 @@ public record ProxyContext(
         http,
         materializer,
         endpoint,
+        backend.tls(),
         backend.poolSettings(),
         log,
         backend.config().connectionPool().maxOpenRequests());

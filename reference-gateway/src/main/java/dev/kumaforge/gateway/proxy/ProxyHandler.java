@@ -1,5 +1,6 @@
 package dev.kumaforge.gateway.proxy;
 
+import dev.kumaforge.common.tls.SpiffeId;
 import dev.kumaforge.gateway.ai.AiGateway;
 import dev.kumaforge.gateway.auth.AuthResult;
 import dev.kumaforge.gateway.auth.Authenticator;
@@ -13,7 +14,6 @@ import dev.kumaforge.gateway.ratelimit.LocalRateLimiter;
 import dev.kumaforge.gateway.ratelimit.RedisRateLimiter;
 import dev.kumaforge.gateway.routing.Router;
 import dev.kumaforge.gateway.tls.ClientIdentity;
-import dev.kumaforge.gateway.tls.SpiffeId;
 import dev.kumaforge.gateway.tls.TrafficPermission;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;

@@ -1,5 +1,6 @@
 package dev.kumaforge.gateway.tls;
 
+import dev.kumaforge.common.tls.SpiffeId;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;

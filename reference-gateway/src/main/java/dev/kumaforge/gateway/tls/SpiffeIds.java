@@ -1,5 +1,6 @@
 package dev.kumaforge.gateway.tls;
 
+import dev.kumaforge.common.tls.SpiffeId;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.kumaforge.gateway.tls;
 
+import dev.kumaforge.common.tls.SpiffeId;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;

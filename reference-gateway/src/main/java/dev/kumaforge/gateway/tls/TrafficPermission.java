@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.tls;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kumaforge.common.config.Validator;
+import dev.kumaforge.common.tls.SpiffeId;
 import java.util.List;
 
 /**

@@ -1,2 +1,2 @@
-/** TLS and mTLS: development certificates with SPIFFE identities, and identity checks. */
+/** TLS and mTLS identity checks: SPIFFE IDs read from certificates. */
 package dev.kumaforge.gateway.tls;

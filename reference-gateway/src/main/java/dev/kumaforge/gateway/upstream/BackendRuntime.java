@@ -20,6 +20,7 @@ public final class BackendRuntime {
   private final Endpoint[] endpoints;
   private final LoadBalancer loadBalancer;
   private final ConnectionPoolSettings poolSettings;
+  private final UpstreamTlsContext tls;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger activeRetries = new AtomicInteger();
   private final int[] retryStatuses;
@@ -49,6 +50,7 @@ public final class BackendRuntime {
     }
     this.loadBalancer = LoadBalancer.of(config.loadBalancer(), endpoints);
     this.poolSettings = ConnectionPoolSettings.create(poolConfig(config).withFallback(base));
+    this.tls = config.tls() == null ? null : UpstreamTlsContext.of(config.tls());
     List<String> on = config.retry().retryOn();
     this.retryStatuses =
         on.stream().filter(s -> s.matches("[0-9]+")).mapToInt(Integer::parseInt).toArray();
@@ -160,6 +162,11 @@ public final class BackendRuntime {
     return poolSettings;
   }
 
+  /** The client TLS context of the endpoints, or null for plain HTTP. */
+  public UpstreamTlsContext tls() {
+    return tls;
+  }
+
   /** Requests in flight to this backend (circuit breaker maxRequests, retry budget). */
   public AtomicInteger activeRequests() {
     return activeRequests;
@@ -243,7 +250,8 @@ public final class BackendRuntime {
   /** Whether a failed try of kind {@code failure} should be retried. */
   public boolean retryOnFailure(UpstreamFailure failure) {
     return switch (failure) {
-      case CONNECT_ERROR -> retryOn("ConnectFailure") || retryOn("5XX") || retryOn("GatewayError");
+      case CONNECT_ERROR, TLS_ERROR ->
+          retryOn("ConnectFailure") || retryOn("5XX") || retryOn("GatewayError");
       case RESET -> retryOn("Reset") || retryOn("5XX") || retryOn("GatewayError");
       case READ_TIMEOUT -> retryOn("5XX") || retryOn("GatewayError");
       default -> false;

@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.upstream;
 
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.ConnectHttp;
+import org.apache.pekko.http.javadsl.HostConnectionPool;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -10,6 +11,7 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import scala.util.Try;
@@ -31,20 +33,31 @@ public final class PekkoUpstreamQueue implements UpstreamQueue {
   /**
    * Materializes the queue and the pool flow.
    *
+   * @param tls the backend's client TLS, or null for plain HTTP
    * @param bufferSize requests waiting for a pool slot before offers are refused
    */
   public PekkoUpstreamQueue(
       Http http,
       Materializer materializer,
       Endpoint endpoint,
+      UpstreamTlsContext tls,
       ConnectionPoolSettings settings,
       LoggingAdapter log,
       int bufferSize) {
+    // The javadsl's cachedHostConnectionPool ignores ConnectHttp's https flag: TLS needs the
+    // Https variant, handed the backend's own context.
+    Flow<Pair<HttpRequest, Callback>, Pair<Try<HttpResponse>, Callback>, HostConnectionPool> pool =
+        tls == null
+            ? http.cachedHostConnectionPool(
+                ConnectHttp.toHost(endpoint.host(), endpoint.port()), settings, log)
+            : http.cachedHostConnectionPoolHttps(
+                ConnectHttp.toHostHttps(endpoint.host(), endpoint.port())
+                    .withCustomHttpsContext(tls.https()),
+                settings,
+                log);
     this.queue =
         Source.<Pair<HttpRequest, Callback>>queue(bufferSize)
-            .via(
-                http.<Callback>cachedHostConnectionPool(
-                    ConnectHttp.toHost(endpoint.host(), endpoint.port()), settings, log))
+            .via(pool)
             .to(Sink.foreach(this::deliver))
             .run(materializer);
     this.log = log;

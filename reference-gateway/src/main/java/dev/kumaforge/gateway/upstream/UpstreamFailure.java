@@ -18,6 +18,11 @@ import org.apache.pekko.stream.StreamTcpException;
 public enum UpstreamFailure {
   /** The upstream could not be connected to. */
   CONNECT_ERROR(502, "upstream connect error"),
+  /**
+   * The TLS handshake with the upstream failed: its certificate is not trusted, names another host
+   * or SPIFFE ID, or it refused the gateway's client certificate. Retried like CONNECT_ERROR.
+   */
+  TLS_ERROR(502, "upstream TLS handshake failed"),
   /** The upstream closed or reset the connection before a complete response head. */
   RESET(502, "upstream connection reset"),
   /** No response head within the request or per-try timeout. */
@@ -69,6 +74,12 @@ public enum UpstreamFailure {
     if (e instanceof ConnectException || e instanceof ConnectTimeoutException) {
       // Netty: AnnotatedConnectException (refused), ConnectTimeoutException (connectionTimeout)
       return CONNECT_ERROR;
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException
+          || c instanceof java.security.cert.CertificateException) {
+        return TLS_ERROR;
+      }
     }
     if (e instanceof PrematureChannelClosureException
         || e instanceof ClosedChannelException

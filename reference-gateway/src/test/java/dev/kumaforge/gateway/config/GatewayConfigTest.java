@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kumaforge.common.config.ConfigError;
 import dev.kumaforge.common.config.ConfigException;
+import dev.kumaforge.common.tls.DevCertificates;
+import dev.kumaforge.common.tls.KeyType;
+import dev.kumaforge.common.tls.SpiffeId;
 import dev.kumaforge.gateway.consumer.ApiKeyHash;
-import dev.kumaforge.gateway.tls.DevCertificates;
-import dev.kumaforge.gateway.tls.KeyType;
-import dev.kumaforge.gateway.tls.SpiffeId;
 import dev.kumaforge.gateway.tls.TlsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,9 @@ package dev.kumaforge.gateway.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kumaforge.common.tls.DevCertificates;
+import dev.kumaforge.common.tls.KeyType;
+import dev.kumaforge.common.tls.SpiffeId;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kumaforge.common.tls.SpiffeId;
 import dev.kumaforge.gateway.tls.TrafficPermission.Action;
 import dev.kumaforge.gateway.tls.TrafficPermission.Rule;
 import java.util.List;

@@ -135,6 +135,9 @@ public final class RouteTable {
       if (b.healthCheck() != null) {
         notes.add(where + ": active healthCheck not applied");
       }
+      if (b.tls() != null) {
+        errors.add(where + ".tls: upstream TLS is not reproduced by " + peer);
+      }
     }
     if (config.tracing().requestId() || config.tracing().traceparent()) {
       notes.add("tracing: the peer adds no x-request-id or traceparent header");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
 
 /** Names of the error kinds in {@code result.json}'s {@code errors_by_kind}. */
 public final class ErrorKinds {
@@ -20,6 +21,12 @@ public final class ErrorKinds {
 
   /** The connection was reset or closed before the response was complete. */
   public static final String RESET = "reset";
+
+  /**
+   * The TLS handshake failed (untrusted or mismatched certificate, client certificate refused) or
+   * the TLS record layer broke.
+   */
+  public static final String TLS = "tls";
 
   /** The response could not be parsed as HTTP/1.1. */
   public static final String PROTOCOL = "protocol";
@@ -40,6 +47,11 @@ public final class ErrorKinds {
 
   /** Classifies a failure of an established or establishing connection. */
   public static String classify(Throwable cause, boolean connecting) {
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof SSLException) {
+        return TLS;
+      }
+    }
     if (connecting
         || cause instanceof ConnectException
         || cause instanceof ConnectTimeoutException

@@ -55,6 +55,8 @@ public final class OpenLoopDriver {
   private final RequestMix mix;
   private final long timeoutNanos;
   private final int maxConnections;
+  private final ClientTls tls;
+  private final boolean connectionPerRequest;
 
   private final ArrayDeque<Connection> idle = new ArrayDeque<>();
   private final ArrayDeque<Req> pending = new ArrayDeque<>();
@@ -85,7 +87,13 @@ public final class OpenLoopDriver {
   private final AtomicLong errorsAll = new AtomicLong();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-  /** A driver; {@code bootstrap} must use {@code loop} and no handler yet. */
+  /**
+   * A driver; {@code bootstrap} must use {@code loop} and no handler yet.
+   *
+   * @param tls TLS for every connection, or null for plain HTTP
+   * @param connectionPerRequest close each connection after its response (requests must carry
+   *     {@code Connection: close})
+   */
   public OpenLoopDriver(
       EventLoop loop,
       Bootstrap bootstrap,
@@ -95,7 +103,9 @@ public final class OpenLoopDriver {
       Recorder progressLatency,
       RequestMix mix,
       long timeoutNanos,
-      int maxConnections) {
+      int maxConnections,
+      ClientTls tls,
+      boolean connectionPerRequest) {
     this.loop = loop;
     this.bootstrap = bootstrap;
     this.address = address;
@@ -105,6 +115,8 @@ public final class OpenLoopDriver {
     this.mix = mix;
     this.timeoutNanos = timeoutNanos;
     this.maxConnections = maxConnections;
+    this.tls = tls;
+    this.connectionPerRequest = connectionPerRequest;
   }
 
   /**
@@ -503,7 +515,11 @@ public final class OpenLoopDriver {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-      ctx.pipeline().addBefore(ctx.name(), null, new io.netty.handler.codec.http.HttpClientCodec());
+      ctx.pipeline()
+          .addBefore(ctx.name(), "http", new io.netty.handler.codec.http.HttpClientCodec());
+      if (tls != null) {
+        ctx.pipeline().addBefore("http", "tls", tls.newHandler(ctx.alloc()));
+      }
     }
 
     void send(Req r) {
@@ -565,7 +581,7 @@ public final class OpenLoopDriver {
               recordStream(r, now);
             }
             complete(r, error, now);
-            if (keepAlive) {
+            if (keepAlive && !connectionPerRequest) {
               release(this);
             } else {
               channel.close();

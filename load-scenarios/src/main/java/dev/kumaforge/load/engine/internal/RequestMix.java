@@ -11,13 +11,13 @@ public final class RequestMix {
   private final double[] cumulative;
   private final SplittableRandom random;
 
-  /** A mix of {@code specs} against {@code base}. */
-  public RequestMix(List<RequestSpec> specs, URI base, long seed) {
+  /** A mix of {@code specs} against {@code base}; {@code close}: send Connection: close. */
+  public RequestMix(List<RequestSpec> specs, URI base, long seed, boolean close) {
     templates = new RequestTemplate[specs.size()];
     cumulative = new double[specs.size()];
     double sum = 0;
     for (int i = 0; i < specs.size(); i++) {
-      templates[i] = new RequestTemplate(specs.get(i), base);
+      templates[i] = new RequestTemplate(specs.get(i), base, close);
       sum += specs.get(i).weight();
       cumulative[i] = sum;
     }

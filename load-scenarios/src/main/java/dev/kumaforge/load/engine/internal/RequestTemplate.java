@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -22,9 +23,11 @@ public final class RequestTemplate {
   private final ByteBuf body;
 
   /**
-   * Builds the request of {@code spec} against {@code base} ({@code http://host:port[/prefix]}).
+   * Builds the request of {@code spec} against {@code base} ({@code http[s]://host:port[/prefix]}).
+   *
+   * @param close send {@code Connection: close} (a new connection per request)
    */
-  public RequestTemplate(RequestSpec spec, URI base) {
+  public RequestTemplate(RequestSpec spec, URI base, boolean close) {
     this.method = HttpMethod.valueOf(spec.method());
     String prefix = base.getRawPath() == null ? "" : base.getRawPath();
     while (prefix.endsWith("/")) {
@@ -36,6 +39,9 @@ public final class RequestTemplate {
     HttpHeaders h = new DefaultHttpHeaders();
     h.set(HttpHeaderNames.HOST, base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
     spec.headers().forEach(h::set);
+    if (close) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
     if (bytes.length > 0 || spec.body() != null) {
       h.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     }

@@ -1,4 +1,4 @@
-package dev.kumaforge.gateway.tls;
+package dev.kumaforge.common.tls;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package dev.kumaforge.gateway.tls;
+package dev.kumaforge.common.tls;
 
 import dev.kumaforge.common.files.AtomicFiles;
 import java.io.IOException;

@@ -1,0 +1,83 @@
+package dev.kumaforge.load.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kumaforge.common.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TLS keys of targets: paths resolved against the scenario, every error with its path. */
+class TargetTlsTest {
+  @TempDir Path dir;
+
+  private Path scenario(String targets) throws IOException {
+    Files.writeString(dir.resolve("backends.yaml"), "providers: []\n");
+    Files.writeString(dir.resolve("gw.yaml"), "listeners: {}\n");
+    return Files.writeString(
+        dir.resolve("s.yaml"),
+        """
+        name: t
+        backends: {config: backends.yaml}
+        targets:
+        %s
+        workload:
+          phases: [{name: a, rate: 10/s, duration: 1s}]
+        """
+            .formatted(targets));
+  }
+
+  @Test
+  void everyProblemIsNamed() throws IOException {
+    Path file =
+        scenario(
+            """
+              - name: gw
+                type: reference
+                config: gw.yaml
+                listenerTls: {certificate: s.pem, privateKey: s-key.pem}
+              - name: ext
+                type: external
+                url: http://127.0.0.1:1
+                tls: {caBundle: ca.pem}
+              - name: ngx
+                type: nginx
+                config: gw.yaml
+                tls: {certificate: client.pem}
+                listenerTls: {certificate: missing.pem}
+            """);
+    assertThatThrownBy(() -> Scenario.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("targets[0].listenerTls: only for nginx and haproxy targets")
+        .hasMessageContaining("targets[1].tls: set for an http:// url")
+        .hasMessageContaining("targets[2].tls: certificate and privateKey go together")
+        .hasMessageContaining("targets[2].listenerTls.privateKey: missing required key");
+  }
+
+  @Test
+  void filesResolveAgainstTheScenarioFolderAndMustBeReadable() throws IOException {
+    Path file =
+        scenario(
+            """
+              - name: ngx
+                type: nginx
+                config: gw.yaml
+                connectionPerRequest: true
+                tls: {caBundle: certs/ca.pem}
+            """);
+    assertThatThrownBy(() -> Scenario.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "targets[0].tls.caBundle: " + dir.resolve("certs/ca.pem") + ": cannot read");
+  }
+
+  @Test
+  void connectionPerRequestDefaultsToFalse() throws IOException {
+    Scenario s = Scenario.load(scenario("  - {name: d, type: direct}\n"));
+    assertThat(s.targets().get(0).connectionPerRequest()).isFalse();
+    assertThat(s.targets().get(0).tls()).isNull();
+  }
+}
