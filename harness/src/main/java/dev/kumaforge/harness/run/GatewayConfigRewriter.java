@@ -14,6 +14,10 @@ import java.util.Map;
  * backends[0].endpoints[0].address: 127.0.0.1:18001 ->  127.0.0.1:41234 (bound by provider "openai")
  * </pre>
  *
+ * <p>File names in the config (TLS certificates and keys, API key files, JWT secrets and JWKS
+ * files) are made absolute against the original config's folder, since the rewritten config lives
+ * in the run folder.
+ *
  * <p>{@link #withRedis} points a config's Redis connections at the redis-server of the run.
  */
 public final class GatewayConfigRewriter {
@@ -36,6 +40,10 @@ public final class GatewayConfigRewriter {
                 listener.put("address", withPortZero(listener.get("address").asText()));
               }
             });
+    java.nio.file.Path parent = java.nio.file.Path.of(source).toAbsolutePath().getParent();
+    if (parent != null) {
+      absolutizeFiles(tree, parent);
+    }
     for (JsonNode backend : tree.path("backends")) {
       for (JsonNode endpoint : backend.path("endpoints")) {
         if (endpoint instanceof ObjectNode ep && ep.hasNonNull("address")) {
@@ -51,6 +59,47 @@ public final class GatewayConfigRewriter {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(
           "cannot write rewritten gateway config: " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes every file name of {@code tree} absolute against {@code base}. */
+  static void absolutizeFiles(JsonNode tree, java.nio.file.Path base) {
+    tree.path("listeners")
+        .properties()
+        .forEach(
+            e -> {
+              JsonNode tls = e.getValue().path("tls");
+              absolutize(tls, "certificate", base);
+              absolutize(tls, "privateKey", base);
+              absolutizeAll(tls.path("clientCaBundles"), base);
+            });
+    for (JsonNode backend : tree.path("backends")) {
+      JsonNode tls = backend.path("tls");
+      absolutize(tls, "caBundle", base);
+      absolutize(tls, "certificate", base);
+      absolutize(tls, "privateKey", base);
+    }
+    JsonNode auth = tree.path("authentication");
+    absolutize(auth.path("apiKeys"), "file", base);
+    for (JsonNode provider : auth.path("jwt").path("providers")) {
+      absolutize(provider, "secretFile", base);
+      absolutize(provider.path("jwks"), "file", base);
+    }
+  }
+
+  private static void absolutize(JsonNode node, String field, java.nio.file.Path base) {
+    if (node instanceof ObjectNode o && o.path(field).isTextual()) {
+      o.put(field, base.resolve(o.get(field).asText()).normalize().toString());
+    }
+  }
+
+  private static void absolutizeAll(JsonNode array, java.nio.file.Path base) {
+    if (array instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i).isTextual()) {
+          a.set(i, a.textNode(base.resolve(a.get(i).asText()).normalize().toString()));
+        }
+      }
     }
   }
 

@@ -433,11 +433,25 @@ class ScenarioTest {
     assertThat(capacity.targets())
         .extracting(Target::name)
         .containsExactly("direct", "reference", "nginx", "haproxy");
+    write("load-scenarios/gateways/reference-tls.yaml", "listeners: {}\n");
+    write("load-scenarios/gateways/reference-mtls.yaml", "listeners: {}\n");
     Scenario tls =
         Scenario.load(
             write(
                 "load-scenarios/tls-overhead.yaml",
                 Files.readString(module.resolve("tls-overhead.yaml"))));
+    assertThat(tls.target("reference-mtls-new").connectionPerRequest()).isTrue();
+    assertThat(tls.target("reference-mtls").configPath())
+        .isEqualTo(dir.resolve("load-scenarios/gateways/reference-mtls.yaml").toAbsolutePath());
+    write("mock-llm-backends/examples/constant-latency.yaml", "providers: []\n");
+    write("load-scenarios/gateways/llm-overhead.yaml", "listeners: {}\n");
+    Scenario llmOverhead =
+        Scenario.load(
+            write(
+                "load-scenarios/llm-overhead.yaml",
+                Files.readString(module.resolve("llm-overhead.yaml"))));
+    assertThat(llmOverhead.slos().ttft()).containsEntry("p99", Duration.ofMillis(60));
+    assertThat(llmOverhead.workload().requests()).hasSize(2);
     assertThat(tls.target("nginx-mtls-new").connectionPerRequest()).isTrue();
     assertThat(tls.target("haproxy-mtls").listenerTls().mutual()).isTrue();
     assertThat(tls.target("haproxy-mtls").tls().certificate())

@@ -35,14 +35,27 @@ final class Responses {
   /** The Pekko status for {@code code}. */
   static StatusCode status(int code) {
     if (code < 0 || code >= STATUSES.length) {
-      return StatusCodes.get(code);
+      return lookup(code);
     }
     StatusCode s = STATUSES[code];
     if (s == null) {
-      s = StatusCodes.get(code);
+      s = lookup(code);
       STATUSES[code] = s;
     }
     return s;
+  }
+
+  /**
+   * Pekko's status for {@code code}, or a custom one for codes Pekko does not know (Anthropic's 529
+   * overloaded_error), as Pekko's own client parser does.
+   */
+  private static StatusCode lookup(int code) {
+    try {
+      return StatusCodes.get(code);
+    } catch (RuntimeException unknown) {
+      String reason = io.netty.handler.codec.http.HttpResponseStatus.valueOf(code).reasonPhrase();
+      return StatusCodes.custom(code, reason, reason, code < 400, true);
+    }
   }
 
   /** The entity's content type from the Content-Type header; absent: none. */
