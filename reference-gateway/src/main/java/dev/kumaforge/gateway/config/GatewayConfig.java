@@ -250,7 +250,7 @@ public record GatewayConfig(
     if (upstream.transport() != null) {
       return upstream.transport();
     }
-    // netty for plain HTTP (about 2x the req/s of the Pekko pool at 0.6x its CPU per request),
+    // netty for plain HTTP (1.2-2x the req/s of the Pekko pool at about 0.6x its CPU per request),
     // the Pekko pool for TLS backends (the Netty transport speaks plain HTTP/1.1 only)
     return backend.tls() == null ? Backend.Transport.netty : Backend.Transport.pekko;
   }
