@@ -60,7 +60,24 @@ public final class Masker {
   /** {@code text} masked; {@code counts} (may be null) gets the number of matches per kind. */
   public String mask(String text, Map<Kind, Integer> counts) {
     String out = text;
+    // One cheap scan first: most prompts have no "@", no "sk-" and few digits, so most patterns
+    // cannot match and are skipped (masking only removes these characters, so the counts of the
+    // original text stay necessary conditions for the masked one).
+    int digits = 0;
+    boolean at = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      } else if (c == '@') {
+        at = true;
+      }
+    }
+    boolean sk = text.contains("sk-");
     for (Kind k : kinds) {
+      if (!mayMatch(k, digits, at, sk)) {
+        continue;
+      }
       Matcher m = k.pattern.matcher(out);
       StringBuilder sb = null;
       int last = 0;
@@ -83,6 +100,17 @@ public final class Masker {
       }
     }
     return out;
+  }
+
+  /** Whether {@code k} can match a text with these many digits, an "@" and an "sk-". */
+  static boolean mayMatch(Kind k, int digits, boolean at, boolean sk) {
+    return switch (k) {
+      case apiKey -> sk;
+      case email -> at;
+      case iban -> digits >= 2;
+      case card -> digits >= 13;
+      case phone -> digits >= 8;
+    };
   }
 
   /** Masks the text of chat or Anthropic messages in place: string contents and text parts. */

@@ -22,6 +22,23 @@ class MaskerTest {
   }
 
   @Test
+  void theShortestMatchOfEachKindPassesThePrecheck() {
+    // each at the minimum the cheap pre-scan allows: 8 phone digits, 13 card digits
+    assertThat(new Masker(EnumSet.of(Masker.Kind.phone)).mask("call 1234 5678 now", null))
+        .isEqualTo("call [PHONE] now");
+    assertThat(new Masker(EnumSet.of(Masker.Kind.card)).mask("card 4222222222222.", null))
+        .isEqualTo("card [CARD].");
+    assertThat(all.mask("x@y.io", null)).isEqualTo("[EMAIL]");
+    assertThat(all.mask("sk-0123456789abcdef", null)).isEqualTo("[API_KEY]");
+    assertThat(new Masker(EnumSet.of(Masker.Kind.iban)).mask("NO93 8601 1117 947", null))
+        .isEqualTo("[IBAN]");
+    assertThat(Masker.mayMatch(Masker.Kind.phone, 7, true, true)).isFalse();
+    assertThat(Masker.mayMatch(Masker.Kind.card, 12, true, true)).isFalse();
+    assertThat(Masker.mayMatch(Masker.Kind.email, 99, false, true)).isFalse();
+    assertThat(Masker.mayMatch(Masker.Kind.apiKey, 99, true, false)).isFalse();
+  }
+
+  @Test
   void checksumsAvoidFalsePositives() {
     assertThat(all.mask("order 4111 1111 1111 1112 shipped", null)).contains("[PHONE]");
     assertThat(new Masker(EnumSet.of(Masker.Kind.card)).mask("4111 1111 1111 1112", null))
