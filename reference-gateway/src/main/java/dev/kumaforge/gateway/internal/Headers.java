@@ -73,15 +73,6 @@ public final class Headers {
   }
 
   /**
-   * As {@link #forUpstream(Iterable, String, String, boolean, boolean, String, boolean)} without
-   * X-Forwarded-Proto, consumer or credential stripping.
-   */
-  public static List<HttpHeader> forUpstream(
-      Iterable<HttpHeader> headers, String clientIp, boolean requestId, boolean traceparent) {
-    return forUpstream(headers, clientIp, null, requestId, traceparent, null, false);
-  }
-
-  /**
    * Request headers without hop-by-hop ones (and those listed in Connection, except {@link
    * #PROTECTED} names) and without gateway-owned ones, plus X-Forwarded-For, X-Real-IP,
    * X-Forwarded-Proto and optionally {@code x-request-id} (kept or created) and {@code traceparent}

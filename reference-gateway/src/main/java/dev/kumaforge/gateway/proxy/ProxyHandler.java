@@ -144,12 +144,12 @@ public final class ProxyHandler
     CompletableFuture<AuthResult> auth =
         snap.authenticator().authenticate(route.name(), request).toCompletableFuture();
     if (auth.isDone()) {
-      return routed(request, snap, index, route, auth.join(), start);
+      return routed(request, snap, index, route, identity, auth.join(), start);
     }
     return auth.thenComposeAsync(
         a -> {
           try {
-            return routed(request, snap, index, route, a, start);
+            return routed(request, snap, index, route, identity, a, start);
           } catch (RuntimeException e) {
             return internalError(request, e);
           }
@@ -163,6 +163,7 @@ public final class ProxyHandler
       Snapshot snap,
       int index,
       RouteRuntime route,
+      SpiffeId identity,
       AuthResult auth,
       long start) {
     if (!auth.allowed()) {
@@ -178,7 +179,6 @@ public final class ProxyHandler
     if (auth.identity() != null) {
       request = request.addAttribute(Authenticator.IDENTITY, auth.identity());
     }
-    SpiffeId identity = clientIdentity(request);
     String clientIp = clientIp(request);
     LocalRateLimiter limiter = route.rateLimiter();
     if (limiter != null) {
