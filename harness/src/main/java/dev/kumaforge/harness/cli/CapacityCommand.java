@@ -17,14 +17,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "capacity",
     mixinStandardHelpOptions = true,
-    description = {
-      "Find the maximum sustainable open-loop rate of each target of a scenario: the rate grows",
-      "geometrically until a step misses the SLO, then a binary search narrows it down. A step is",
-      "sustained when its latency percentiles and error rate meet --slo, it achieved >= 99% of the",
-      "offered requests and the load generator kept its schedule. Reports the maximum, the knee",
-      "and, with --needed, how many replicas a rate needs. The scenario's workload request, timeout",
-      "and connection cap are used; its phases are replaced by the search's steps."
-    })
+    description =
+        "Find the maximum sustainable open-loop rate of each target of a scenario: the rate grows"
+            + " geometrically until a step misses the SLO, then a binary search narrows it down. A step is"
+            + " sustained when its latency percentiles and error rate meet --slo, it achieved >= 99%% of the"
+            + " offered requests and the load generator kept its schedule. Reports the maximum, the knee"
+            + " and, with --needed, how many replicas a rate needs. The scenario's workload request, timeout"
+            + " and connection cap are used; its phases are replaced by the search's steps.")
 public final class CapacityCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (YAML).")
   Path scenario;
@@ -34,7 +33,7 @@ public final class CapacityCommand implements Callable<Integer> {
       required = true,
       paramLabel = "TERMS",
       description =
-          "Criteria, e.g. \"p99<250ms,errors<0.1%\" (p50, p90, p99, p999, max, ttft_p99).")
+          "Criteria, e.g. \"p99<250ms,errors<0.1%%\" (p50, p90, p99, p999, max, ttft_p99).")
   String slo;
 
   @Option(names = "--start", paramLabel = "RPS", defaultValue = "100", description = "First rate.")

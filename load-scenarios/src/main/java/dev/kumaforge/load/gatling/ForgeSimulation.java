@@ -13,6 +13,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.sse;
 
 import dev.kumaforge.common.config.YamlConfig;
+import dev.kumaforge.load.engine.internal.ArrivalSchedule;
 import dev.kumaforge.load.gatling.internal.Conversation;
 import dev.kumaforge.load.gatling.internal.GatlingRecorder;
 import dev.kumaforge.load.gatling.internal.GatlingRecorder.Exchange;
@@ -285,7 +286,12 @@ public final class ForgeSimulation extends Simulation {
     boolean randomized = w.arrivals() != Arrivals.CONSTANT;
     Phase first = w.phases().get(0);
     if (!w.warmup().isZero() && first.startRate().perSecond() > 0) {
-      steps.add(constant(first.startRate().perSecond() * share, w.warmup(), randomized));
+      // the same warm-up as the open-loop engine: a ramp from a tenth of the rate, then the rate
+      double r = first.startRate().perSecond() * share;
+      Duration half = w.warmup().dividedBy(2);
+      var ramp = rampUsersPerSec(r * ArrivalSchedule.WARMUP_START_SHARE).to(r).during(half);
+      steps.add(randomized ? ramp.randomized() : ramp);
+      steps.add(constant(r, w.warmup().minus(half), randomized));
     }
     for (Phase p : w.phases()) {
       switch (p.type()) {

@@ -31,8 +31,8 @@ class ForgeSimulationTest {
                 Phase.step(
                     "s", Rate.perSecond(100), Rate.perSecond(300), 3, Duration.ofSeconds(9))),
             RequestSpec.defaults());
-    // warm-up + constant + ramp + three constant steps
-    assertThat(ForgeSimulation.injection(w, 0.5)).hasSize(6);
+    // warm-up (a ramp, then constant) + constant + ramp + three constant steps
+    assertThat(ForgeSimulation.injection(w, 0.5)).hasSize(7);
   }
 
   @Test
