@@ -27,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class CapacityRunner {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("schema_version", 1);
     doc.put("scenario", scenario.name());
-    doc.put("started_at", Instant.now().toString());
+    doc.put("started_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     doc.put("machine", dev.kumaforge.harness.run.MachineInfo.describe());
     Map<String, Object> criteria = new LinkedHashMap<>();
     criteria.put("latency_micros", settings.criteria().latencyMicros());

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ public final class RunOrchestrator {
   public int run() throws InterruptedException {
     Checked checked = check(scenarioFile);
     Scenario scenario = checked.scenario();
-    Instant startedAt = Instant.now();
+    Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     RunFolder folder = RunFolder.create(out, scenario.name(), startedAt);
     Path dir = folder.dir();
     console.line(

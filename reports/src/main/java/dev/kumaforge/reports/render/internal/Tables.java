@@ -85,16 +85,21 @@ public final class Tables {
   public static List<List<String>> ratios(Summary s) {
     List<List<String>> rows = new ArrayList<>();
     for (Ratio r : s.ratios()) {
-      rows.add(
-          List.of(
-              r.numerator() + "/" + r.denominator(),
-              r.metric().replace('_', ' '),
-              r.value() == null ? "-" : Units.trim(r.value()) + "x",
-              r.trials() == null ? "-" : Units.trim(r.trials().min()) + "x",
-              r.trials() == null ? "-" : Units.trim(r.trials().max()) + "x",
-              Integer.toString(r.trialCount())));
+      rows.add(ratioRow(r));
     }
     return rows;
+  }
+
+  /** One ratio's row: a spread needs two trials and is not shown next to an undefined ratio. */
+  static List<String> ratioRow(Ratio r) {
+    boolean spread = r.value() != null && r.trials() != null && r.trialCount() >= 2;
+    return List.of(
+        r.numerator() + "/" + r.denominator(),
+        r.metric().replace('_', ' '),
+        r.value() == null ? "-" : Units.trim(r.value()) + "x",
+        spread ? Units.trim(r.trials().min()) + "x" : "-",
+        spread ? Units.trim(r.trials().max()) + "x" : "-",
+        Integer.toString(r.trialCount()));
   }
 
   /** Header of {@link #trials}. */
