@@ -92,12 +92,14 @@ class ByteChecksIT {
   void aPipelinedRequestIsAnsweredBeforeTheBareLfOneIsRefused() throws IOException {
     try (Socket s = connect()) {
       write(s, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\nHost: x\n\n");
-      RawHttp.Answer first = RawHttp.read(s, false);
-      assertThat(first.status()).as(first.text()).isEqualTo(200);
-      RawHttp.Answer second = RawHttp.read(s, true);
-      assertThat(second.status()).as(second.text()).isEqualTo(400);
-      assertThat(second.text()).contains("\"code\":\"bad_request\"").contains("bare LF");
-      assertThat(second.closed()).isTrue();
+      // both answers, then the end of the stream (the connection is closed)
+      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(all).startsWith("HTTP/1.1 200 ");
+      String second = all.substring(all.indexOf("HTTP/1.1 ", 1));
+      assertThat(second)
+          .startsWith("HTTP/1.1 400 ")
+          .contains("\"code\":\"bad_request\"")
+          .contains("bare LF");
     }
     assertThat(upstream.count.get()).isEqualTo(1);
     assertThat(upstream.seen.poll().path()).isEqualTo("/a");
