@@ -193,6 +193,7 @@ public final class Gateway implements AutoCloseable {
     listeners.put(GatewayConfig.PUBLIC, publicServer.url());
     adminServer = ListenerServer.bind(system, GatewayConfig.ADMIN, adminListener, adminService);
     listeners.put(GatewayConfig.ADMIN, adminServer.url());
+    metrics.listeners(() -> java.util.List.of(publicServer, adminServer));
     healthChecker = startHealthChecks(snapshot.get());
     if (configFile != null && config.reload().watchFile()) {
       watchConfigFile(config.reload().pollInterval());

@@ -91,7 +91,6 @@ class HttpCorpusIT {
     if (status >= 400) {
       assertThat(upstream.count.get()).as("backend requests").isEqualTo(before);
       if (status < 500) {
-        // 500 is Pekko's own answer to TE on HTTP/1.0, raised before any handler runs
         assertThat(a.text()).contains("{\"error\":{\"code\":");
       }
     } else {

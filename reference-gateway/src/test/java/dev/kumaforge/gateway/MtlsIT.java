@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * RELIABILITY 19 and the client identity: an mTLS listener refuses clients without a usable
  * certificate at the handshake, routes with {@code trafficPermission} answer 403 to identities they
  * do not allow, and the backend sees the verified identity in {@code x-forge-client-identity},
- * never a client-sent one.
+ * never a client-sent one (also on LLM routes, whose upstream requests the AI gateway builds).
  */
 class MtlsIT {
   @TempDir Path dir;
@@ -133,6 +133,74 @@ class MtlsIT {
     TestUpstream.Seen seen = upstream.seen.poll();
     assertThat(seen.header("x-forge-client-identity"))
         .isEqualTo("spiffe://forge.local/ns/team-a/svc");
+  }
+
+  @Test
+  void anLlmRouteSendsTheVerifiedIdentityUpstreamNeverAClientSentOne() throws Exception {
+    TestUpstream llm = new TestUpstream("llm");
+    llm.behave(
+        (ex, n) ->
+            TestUpstream.respond(
+                ex,
+                200,
+                "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,"
+                    + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":"
+                    + "{\"role\":\"assistant\",\"content\":\"A fox.\"},"
+                    + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,"
+                    + "\"completion_tokens\":2,\"total_tokens\":7}}"));
+    Path config = dir.resolve("ai-gateway.yaml");
+    Files.writeString(
+        config,
+        """
+        listeners:
+          public:
+            address: "127.0.0.1:0"
+            tls:
+              certificate: server.pem
+              privateKey: server-key.pem
+              clientValidation: require
+              clientCaBundles: [ca.pem]
+          admin: {address: "127.0.0.1:0"}
+        backends: [{name: openai, endpoints: [{address: "%s"}]}]
+        routes:
+          - name: llm
+            matches: [{path: {type: PathPrefix, value: /v1}}]
+            llm: true
+        consumers:
+          - name: team-a
+            apiKeys: ["%s"]
+        ai:
+          models:
+            - name: gpt-4o-mini
+              deployments: [{backend: openai, model: gpt-4o-mini}]
+        """
+            .formatted(llm.address(), dev.kumaforge.gateway.consumer.ApiKeyHash.hash("key-a")));
+    try (Gateway ai = Gateway.start(config)) {
+      HttpClient http =
+          TlsFixture.http(
+              TlsFixture.context(TlsFixture.client(certs.ca, "/ns/team-a/svc"), certs.ca));
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(ai.listeners().get("public") + "/v1/chat/completions"))
+                  .header("Authorization", "Bearer key-a")
+                  .header("Content-Type", "application/json")
+                  .header("X-Forge-Client-Identity", "spiffe://forge.local/admin")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+                              + "\"content\":\"Name an animal.\"}]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      TestUpstream.Seen seen = llm.seen.poll();
+      assertThat(seen.path()).isEqualTo("/v1/chat/completions");
+      assertThat(seen.header("x-forge-client-identity"))
+          .as("exactly the verified identity, once")
+          .isEqualTo("spiffe://forge.local/ns/team-a/svc");
+    } finally {
+      llm.close();
+    }
   }
 
   @Test

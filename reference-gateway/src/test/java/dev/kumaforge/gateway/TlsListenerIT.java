@@ -130,6 +130,30 @@ class TlsListenerIT {
     assertThat(upstream.count.get()).isGreaterThanOrEqualTo(3);
   }
 
+  @Test
+  void certificateReloadsAreCountedByListenerAndResult() throws Exception {
+    AtomicFiles.writeString(dir.resolve("server.pem"), "not a certificate\n");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gateway.listener("public").tlsReloadFailures() >= 1);
+    DevCertificates.Issued next = TlsFixture.server(certs.ca);
+    AtomicFiles.writeString(dir.resolve("server-key.pem"), next.keyPem());
+    AtomicFiles.writeString(dir.resolve("server.pem"), next.certificatePem());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gateway.listener("public").tlsReloads() == 1);
+    String metrics = gateway.metrics().scrape();
+    assertThat(
+            ByteChecksIT.value(
+                metrics, "gateway_tls_reloads_total", "listener=\"public\",result=\"success\""))
+        .isEqualTo(1.0);
+    assertThat(
+            ByteChecksIT.value(
+                metrics, "gateway_tls_reloads_total", "listener=\"public\",result=\"failure\""))
+        .isGreaterThanOrEqualTo(1.0);
+    assertThat(metrics).doesNotContain("gateway_tls_reloads_total{listener=\"admin\"");
+  }
+
   private X509Certificate servedCertificate(SSLContext ctx) throws IOException {
     try (SSLSocket s = TlsFixture.connect(ctx, url())) {
       X509Certificate c = (X509Certificate) s.getSession().getPeerCertificates()[0];

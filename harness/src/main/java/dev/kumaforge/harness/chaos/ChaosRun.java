@@ -430,14 +430,16 @@ public final class ChaosRun {
 
     settle(experiment, settle(workload), evaluators(client, window));
 
-    FaultMonitor monitor = new FaultMonitor(clock, window, backendUrls, gw::adminUrl, client);
+    FaultMonitor monitor =
+        new FaultMonitor(clock, window, backendUrls, gw::adminUrl, client, gw.admin());
     scheduler.scheduleAtFixedRate(
         monitor::sample, 0, MONITOR_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
 
     Map<ActionType, ActionExecutor> executors = new EnumMap<>(ActionType.class);
     executors.putAll(new HttpActions(client).executors());
     executors.putAll(
-        new ProcessActions(processes, gw::adminUrl, gw::configYaml, redis, client, scheduler)
+        new ProcessActions(
+                processes, gw::adminUrl, gw::configYaml, redis, client, scheduler, gw.admin())
             .executors());
     Map<ProbeType, ProbeEvaluator> evaluators = evaluators(client, window);
 
@@ -565,7 +567,11 @@ public final class ChaosRun {
 
   /** A started gateway with its configured and bound addresses. */
   private record GatewayStart(
-      ServerProcess process, String configuredPublic, String configuredAdmin, Path config) {
+      ServerProcess process,
+      String configuredPublic,
+      String configuredAdmin,
+      Path config,
+      AdminAccess admin) {
     /** The config the gateway runs (with its bound listener addresses), read now. */
     String configYaml() {
       try {
@@ -596,6 +602,8 @@ public final class ChaosRun {
     String configuredAdmin =
         GatewayConfigRewriter.normalize(
             original.path("listeners").path("admin").path("address").asText("127.0.0.1:18081"));
+    // the admin token (FORGE_ADMIN_TOKEN) is checked before the gateway starts
+    AdminAccess admin = AdminAccess.of(original, System.getenv());
     String resolved =
         GatewayConfigRewriter.rewrite(text, target.configPath().toString(), endpoints);
     if (redisUri != null) {
@@ -628,7 +636,7 @@ public final class ChaosRun {
     writeYaml(restart, again);
     gw.restartWith(
         List.of("gateway", "--config", restart.toString(), "--ready-file", ready.toString()));
-    return new GatewayStart(gw, configuredPublic, configuredAdmin, restart);
+    return new GatewayStart(gw, configuredPublic, configuredAdmin, restart, admin);
   }
 
   private static void writeYaml(Path file, JsonNode tree) {

@@ -30,6 +30,7 @@ public final class FaultMonitor {
   private final Map<String, String> backends;
   private final Supplier<String> gatewayAdmin;
   private final HttpClient http;
+  private final AdminAccess admin;
   private final Counters counters = new Counters();
   private final List<FaultSample> samples = new ArrayList<>();
   private double unavailable;
@@ -45,6 +46,22 @@ public final class FaultMonitor {
       Map<String, String> backends,
       Supplier<String> gatewayAdmin,
       HttpClient http) {
+    this(clock, load, backends, gatewayAdmin, http, AdminAccess.NONE);
+  }
+
+  /**
+   * @param backends provider name -> base URL (direct, not through a chaos proxy)
+   * @param gatewayAdmin the gateway's admin base URL
+   * @param admin the credentials of the gateway's admin listener
+   */
+  public FaultMonitor(
+      NanoClock clock,
+      LoadWindow load,
+      Map<String, String> backends,
+      Supplier<String> gatewayAdmin,
+      HttpClient http,
+      AdminAccess admin) {
+    this.admin = admin;
     this.clock = clock;
     this.load = load;
     this.backends = Map.copyOf(backends);
@@ -55,7 +72,7 @@ public final class FaultMonitor {
   /** Takes one sample now. */
   public void sample() {
     for (Map.Entry<String, String> b : backends.entrySet()) {
-      String body = get(b.getValue() + "/admin/stats");
+      String body = get(b.getValue() + "/admin/stats", AdminAccess.NONE);
       if (body != null) {
         try {
           JsonNode totals = JSON.readTree(body).path("totals");
@@ -66,7 +83,7 @@ public final class FaultMonitor {
         }
       }
     }
-    String metrics = get(gatewayAdmin.get() + "/metrics");
+    String metrics = get(gatewayAdmin.get() + "/metrics", admin);
     boolean up = metrics != null;
     if (up) {
       counters.observe("gw.failures", PromText.sum(metrics, "gateway_upstream_failures_total"));
@@ -102,11 +119,15 @@ public final class FaultMonitor {
     }
   }
 
-  private String get(String url) {
+  private String get(String url, AdminAccess access) {
     try {
       HttpResponse<String> res =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+              access
+                  .authorize(HttpRequest.newBuilder(URI.create(url)))
+                  .timeout(TIMEOUT)
+                  .GET()
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       return res.statusCode() == 200 ? res.body() : null;
     } catch (IOException e) {

@@ -32,6 +32,7 @@ public final class ProcessActions {
   private final Killable redis;
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
+  private final AdminAccess admin;
 
   /**
    * @param processes the killable processes by name (backend providers, the gateway target)
@@ -47,6 +48,26 @@ public final class ProcessActions {
       Killable redis,
       HttpClient http,
       ScheduledExecutorService scheduler) {
+    this(processes, gatewayAdmin, gatewayConfig, redis, http, scheduler, AdminAccess.NONE);
+  }
+
+  /**
+   * @param processes the killable processes by name (backend providers, the gateway target)
+   * @param gatewayAdmin the gateway's admin base URL
+   * @param gatewayConfig the gateway's config YAML, the body of a reload
+   * @param redis the Redis of the run, or null when the scenario uses none
+   * @param scheduler runs delayed restarts ({@code restartAfter})
+   * @param admin the credentials of the gateway's admin listener
+   */
+  public ProcessActions(
+      Map<String, Killable> processes,
+      Supplier<String> gatewayAdmin,
+      Supplier<String> gatewayConfig,
+      Killable redis,
+      HttpClient http,
+      ScheduledExecutorService scheduler,
+      AdminAccess admin) {
+    this.admin = admin;
     this.processes = Map.copyOf(processes);
     this.gatewayAdmin = gatewayAdmin;
     this.gatewayConfig = gatewayConfig;
@@ -109,7 +130,8 @@ public final class ProcessActions {
     String url = gatewayAdmin.get() + "/reload";
     HttpResponse<String> res =
         http.send(
-            HttpRequest.newBuilder(URI.create(url))
+            admin
+                .authorize(HttpRequest.newBuilder(URI.create(url)))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/yaml")
                 .POST(HttpRequest.BodyPublishers.ofString(gatewayConfig.get()))

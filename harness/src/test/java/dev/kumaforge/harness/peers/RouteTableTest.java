@@ -41,6 +41,35 @@ class RouteTableTest {
   }
 
   @Test
+  void routeAuthenticationIsNotedAsNotEnforcedByThePeers() {
+    GatewayConfig config =
+        GatewayConfig.parse(
+            BASE
+                + """
+                consumers:
+                  - name: team-a
+                    apiKeys: ["sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f0:455fb1bfa477f9d9a3c940a8abb8107419271358c2e53dfe3ce6d16b4d678092"]
+                routes:
+                  - name: open
+                    matches: [{path: {type: PathPrefix, value: /open}}]
+                    backendRefs: [{name: openai}]
+                  - name: keyed
+                    matches: [{path: {type: PathPrefix, value: /keyed}}]
+                    backendRefs: [{name: openai}]
+                    authentication: {methods: [apiKey]}
+                """,
+            "gw.yaml");
+    String note =
+        "routes[1] (keyed): authentication is not enforced by nginx (requests reach the backend"
+            + " without credentials)";
+    assertThat(NginxConfig.generate(config, PeerConfigGoldenTest.OPTIONS))
+        .contains("# not reproduced: " + note)
+        .doesNotContain("routes[0] (open): authentication");
+    assertThat(HaproxyConfig.generate(config, PeerConfigGoldenTest.OPTIONS))
+        .contains("routes[1] (keyed): authentication is not enforced by haproxy");
+  }
+
+  @Test
   void concretePortIsRequiredForNginxAndHaproxyButNotEnvoy() {
     GatewayConfig config =
         GatewayConfig.parse(BASE + "routes: [{name: all, backendRefs: [{name: openai}]}]\n", "g");

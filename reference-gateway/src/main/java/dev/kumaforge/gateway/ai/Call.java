@@ -18,6 +18,7 @@ import dev.kumaforge.gateway.ai.translate.Usage;
 import dev.kumaforge.gateway.ai.translate.Wire;
 import dev.kumaforge.gateway.config.AiConfig;
 import dev.kumaforge.gateway.consumer.ConsumerConfig;
+import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
@@ -630,6 +631,8 @@ final class Call {
                   .orElse(ANTHROPIC_VERSION)));
     }
     request.getHeader("x-request-id").ifPresent(headers::add);
+    // the mTLS client's SPIFFE ID, set by the proxy path (a client-sent one never gets here)
+    request.getHeader(Headers.CLIENT_IDENTITY).ifPresent(headers::add);
     return HttpRequest.create(path)
         .withMethod(HttpMethods.POST)
         .withHeaders(headers)

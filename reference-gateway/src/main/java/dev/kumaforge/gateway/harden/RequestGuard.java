@@ -1,5 +1,7 @@
 package dev.kumaforge.gateway.harden;
 
+import dev.kumaforge.gateway.auth.AuthFailure;
+import dev.kumaforge.gateway.auth.Authenticator;
 import dev.kumaforge.gateway.config.Limits;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
@@ -17,6 +19,7 @@ import org.apache.pekko.http.javadsl.model.headers.Connection;
  * <pre>
  * path: normalise (//, dot segments, %2e) or refuse (%2F, %5C, backslash, %00)  -> 400
  * header bytes over limits.maxHeaderBytes                                       -> 431
+ *   (401 when authorization/x-api-key alone push them over: a credential, not a size error)
  * Content-Length over limits.maxBodySize                                        -> 413
  * client headers the gateway owns are dropped: x-forge-*, X-Forwarded-*, X-Real-IP, Forwarded
  * streamed body limited in size and time ({@link BodyGuard})
@@ -52,12 +55,26 @@ public final class RequestGuard {
       out = out.withUri(out.getUri().path(normalized));
     }
     long headerBytes = 0;
+    long credentialBytes = 0;
     boolean owned = false;
     for (HttpHeader h : request.getHeaders()) {
-      headerBytes += h.name().length() + h.value().length() + 4;
-      owned |= Headers.isGatewayOwned(h.lowercaseName());
+      long bytes = h.name().length() + h.value().length() + 4;
+      headerBytes += bytes;
+      String n = h.lowercaseName();
+      owned |= Headers.isGatewayOwned(n);
+      if ("authorization".equals(n) || "x-api-key".equals(n)) {
+        credentialBytes += bytes;
+      }
     }
     if (headerBytes > limits.maxHeaderBytes().bytes()) {
+      if (credentialBytes > 0 && headerBytes - credentialBytes <= limits.maxHeaderBytes().bytes()) {
+        // the credentials alone make it too large: an invalid credential, no size detail
+        HttpResponse r = Authenticator.unauthorized(AuthFailure.MALFORMED);
+        if (!request.entity().isKnownEmpty()) {
+          r = r.addHeader(Connection.create("close"));
+        }
+        return new Result(request, r);
+      }
       return refuse(
           request,
           431,

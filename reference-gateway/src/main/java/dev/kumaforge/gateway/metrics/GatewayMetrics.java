@@ -1,11 +1,13 @@
 package dev.kumaforge.gateway.metrics;
 
 import dev.kumaforge.common.time.NanoClock;
+import dev.kumaforge.gateway.server.ListenerServer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -158,6 +160,53 @@ public final class GatewayMetrics {
             .name("gateway_config_version")
             .help("Version of the active config snapshot (1 at start, +1 per reload)")
             .register(registry);
+  }
+
+  /**
+   * Registers the listeners' connection and TLS counters, read from {@code listeners} at scrape
+   * time: connections refused over {@code maxConnections}, connections closed at the header
+   * deadline, requests refused by the byte-level checks and TLS file reloads.
+   */
+  public void listeners(Supplier<Collection<ListenerServer>> listeners) {
+    CounterWithCallback.builder()
+        .name("gateway_connections_refused_total")
+        .help("Connections closed at accept because listeners.<name>.maxConnections were open")
+        .labelNames("listener")
+        .callback(cb -> listeners.get().forEach(l -> cb.call(l.refusedConnections(), l.name())))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("gateway_header_timeouts_total")
+        .help("Connections closed because request headers missed listeners.<name>.headerTimeout")
+        .labelNames("listener")
+        .callback(cb -> listeners.get().forEach(l -> cb.call(l.headerTimeouts(), l.name())))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("gateway_requests_refused_by_scan_total")
+        .help(
+            "Requests refused by the byte-level checks below the HTTP parser, by listener and"
+                + " check (bare_lf, te_http10, credential_too_large)")
+        .labelNames("listener", "check")
+        .callback(
+            cb ->
+                listeners
+                    .get()
+                    .forEach(
+                        l -> l.scanRefusals().forEach((check, n) -> cb.call(n, l.name(), check))))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("gateway_tls_reloads_total")
+        .help("TLS certificate file reloads by listener and result (success, failure)")
+        .labelNames("listener", "result")
+        .callback(
+            cb ->
+                listeners.get().stream()
+                    .filter(l -> l.tls() != null)
+                    .forEach(
+                        l -> {
+                          cb.call(l.tlsReloads(), l.name(), "success");
+                          cb.call(l.tlsReloadFailures(), l.name(), "failure");
+                        }))
+        .register(registry);
   }
 
   /** Counts a response and its latency. */

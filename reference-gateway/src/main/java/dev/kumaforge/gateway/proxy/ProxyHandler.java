@@ -252,10 +252,16 @@ public final class ProxyHandler
         return CompletableFuture.completedFuture(decoded.refusal());
       }
       HttpRequest llmRequest = decoded.request();
-      return ai.handle(llmRequest, snap, start)
+      if (identity != null) {
+        // a client-sent value was dropped by RequestGuard (x-forge-*); the AI call sends this one
+        llmRequest =
+            llmRequest.addHeader(RawHeader.create(Headers.CLIENT_IDENTITY, identity.toString()));
+      }
+      HttpRequest llm = llmRequest;
+      return ai.handle(llm, snap, start)
           .thenApply(
               answer -> {
-                HttpResponse refused = BodyGuard.refusal(llmRequest);
+                HttpResponse refused = BodyGuard.refusal(llm);
                 HttpResponse r = refused == null ? answer : refused;
                 if (refused != null) {
                   answer.discardEntityBytes(ctx.materializer());

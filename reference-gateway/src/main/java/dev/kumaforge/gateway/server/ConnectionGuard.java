@@ -1,14 +1,20 @@
 package dev.kumaforge.gateway.server;
 
+import dev.kumaforge.gateway.auth.AuthFailure;
+import dev.kumaforge.gateway.auth.Authenticator;
+import dev.kumaforge.gateway.internal.ErrorResponses;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.Done;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
 import org.apache.pekko.stream.Inlet;
@@ -23,9 +29,11 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
 /**
  * One connection's guard, between Pekko's HTTP server layer and the request handler: it refuses the
- * connection when the listener already has {@code maxConnections} open, and closes it when a
- * request's headers have not fully arrived within {@code headerTimeout} of the accept or of the end
- * of the previous response (a slow-header, "slowloris", client).
+ * connection when the listener already has {@code maxConnections} open, closes it when a request's
+ * headers have not fully arrived within {@code headerTimeout} of the accept or of the end of the
+ * previous response (a slow-header, "slowloris", client), and answers the synthetic request that
+ * stands for one {@link HeaderScan} refused (400, or 401 for an oversized credential, with {@code
+ * Connection: close}).
  *
  * <pre>
  *   TCP -> [TLS] -> HTTP server layer --HttpRequest--> ConnectionGuard --> handler
@@ -46,6 +54,15 @@ final class ConnectionGuard
     final LongAdder refused = new LongAdder();
     final LongAdder headerTimeouts = new LongAdder();
 
+    /** Requests refused by {@link HeaderScan}, indexed by {@link HeaderScan.Refusal#ordinal()}. */
+    final LongAdder[] scanRefusals = new LongAdder[HeaderScan.Refusal.values().length];
+
+    {
+      for (int i = 0; i < scanRefusals.length; i++) {
+        scanRefusals[i] = new LongAdder();
+      }
+    }
+
     Limits(Duration headerTimeout, int maxConnections) {
       this.headerTimeout = headerTimeout;
       this.maxConnections = maxConnections;
@@ -61,9 +78,11 @@ final class ConnectionGuard
   private final BidiShape<HttpRequest, HttpRequest, HttpResponse, HttpResponse> shape =
       new BidiShape<>(requestIn, requestOut, responseIn, responseOut);
   private final Limits limits;
+  private final HeaderScan.Verdict verdict;
 
-  ConnectionGuard(Limits limits) {
+  ConnectionGuard(Limits limits, HeaderScan.Verdict verdict) {
     this.limits = limits;
+    this.verdict = verdict;
   }
 
   @Override
@@ -91,9 +110,17 @@ final class ConnectionGuard
             new AbstractInHandler() {
               @Override
               public void onPush() {
-                requests++;
+                HttpRequest request = grab(requestIn);
                 armed = false;
-                push(requestOut, grab(requestIn));
+                HeaderScan.Refusal refusal = verdict.refusal;
+                if (refusal != null && synthetic(request)) {
+                  // stands for a request HeaderScan refused: answered here, never handled
+                  limits.scanRefusals[refusal.ordinal()].increment();
+                  emit(responseOut, refusal(refusal));
+                  return;
+                }
+                requests++;
+                push(requestOut, request);
               }
 
               @Override
@@ -132,7 +159,10 @@ final class ConnectionGuard
             new AbstractOutHandler() {
               @Override
               public void onPull() {
-                pull(responseIn);
+                // still pulled when a refusal was emitted in between
+                if (!hasBeenPulled(responseIn) && !isClosed(responseIn)) {
+                  pull(responseIn);
+                }
               }
 
               @Override
@@ -184,6 +214,22 @@ final class ConnectionGuard
         }
         limits.headerTimeouts.increment();
         completeStage();
+      }
+
+      private boolean synthetic(HttpRequest request) {
+        return request
+            .getHeader(HeaderScan.MARKER)
+            .map(h -> HeaderScan.SECRET.equals(h.value()))
+            .orElse(false);
+      }
+
+      private HttpResponse refusal(HeaderScan.Refusal refusal) {
+        List<HttpHeader> close = List.of(Connection.create("close"));
+        if (refusal == HeaderScan.Refusal.CREDENTIAL_TOO_LARGE) {
+          HttpResponse r = Authenticator.unauthorized(AuthFailure.MALFORMED);
+          return r.addHeaders(close);
+        }
+        return ErrorResponses.of(400, "bad_request", refusal.message, close);
       }
 
       private void onResponseDone() {

@@ -9,18 +9,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.http.javadsl.ConnectionContext;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.japi.function.Function;
-import org.apache.pekko.stream.javadsl.BidiFlow;
-import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * One bound listener (public or admin): plain HTTP or TLS/mTLS, with the header deadline and the
@@ -28,37 +23,46 @@ import org.apache.pekko.stream.javadsl.Flow;
  * {@code tls.reloadInterval}.
  *
  * <pre>
- *   Tcp -> TLS (JDK SSLEngine per connection, from ServerTls) -> Pekko HTTP server layer
- *       -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
+ *   Tcp -> idle timeout -> TLS (JDK SSLEngine per connection, from ServerTls)
+ *       -> HeaderScan (bare LF, TE on HTTP/1.0, oversized credentials; raw bytes)
+ *       -> Pekko HTTP server layer -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
  * </pre>
  *
- * <p>Pekko HTTP builds TCP, TLS and the server layer and keeps {@link ServerBinding#terminate}
- * (graceful drain); the guard runs inside the per-connection handler flow, where requests arrive
- * once their headers are parsed.
+ * <p>{@link Listening} assembles this stack per connection the way Pekko's {@code bindFlow} does,
+ * with {@link HeaderScan} added below the parser; Pekko's graceful drain is kept.
  */
 public final class ListenerServer {
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(15);
 
   private final String name;
-  private final ServerBinding binding;
+  private final Listening.Binding binding;
   private final String url;
   private final ConnectionGuard.Limits limits;
   private final ServerTls tls;
   private final Cancellable tlsWatch;
+  private final TlsReloads tlsReloads;
+
+  /** TLS file reloads of one listener, by result. */
+  static final class TlsReloads {
+    final LongAdder success = new LongAdder();
+    final LongAdder failure = new LongAdder();
+  }
 
   private ListenerServer(
       String name,
-      ServerBinding binding,
+      Listening.Binding binding,
       String url,
       ConnectionGuard.Limits limits,
       ServerTls tls,
-      Cancellable tlsWatch) {
+      Cancellable tlsWatch,
+      TlsReloads tlsReloads) {
     this.name = name;
     this.binding = binding;
     this.url = url;
     this.limits = limits;
     this.tls = tls;
     this.tlsWatch = tlsWatch;
+    this.tlsReloads = tlsReloads;
   }
 
   /**
@@ -79,8 +83,6 @@ public final class ListenerServer {
     ServerSettings settings = ListenerSettings.of(system.settings().config(), config.limits());
     // Pekko's own limit only delays accepts; it sits above ours so that ours refuses first.
     settings = settings.withMaxConnections(config.maxConnections() + 1024);
-    ServerBuilder builder =
-        Http.get(system).newServerAt(address.host(), address.port()).withSettings(settings);
     ServerTls tls = null;
     if (config.tls() != null) {
       try {
@@ -88,19 +90,43 @@ public final class ListenerServer {
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException("listener " + name + ": " + e.getMessage(), e);
       }
-      builder = builder.enableHttps(ConnectionContext.httpsServer(tls::newEngine));
     }
-    Flow<HttpRequest, HttpResponse, ?> perConnection =
-        BidiFlow.fromGraph(new ConnectionGuard(limits))
-            .join(Flow.of(HttpRequest.class).mapAsync(1, handler));
-    ServerBinding binding = await(builder.bindFlow(perConnection), name, address);
-    Cancellable watch = tls == null ? null : watch(system, name, tls);
+    long headerBytes = config.limits().maxHeaderBytes().bytes();
+    Listening listening =
+        new Listening(
+            system,
+            settings,
+            tls,
+            limits,
+            handler,
+            maxHeld(config),
+            (int) Math.max(64, headerBytes - 16));
+    Listening.Binding binding = await(listening.bind(address), name, address);
+    TlsReloads reloads = new TlsReloads();
+    Cancellable watch = tls == null ? null : watch(system, name, tls, reloads);
     String scheme = tls == null ? "http" : "https";
     return new ListenerServer(
-        name, binding, url(scheme, address.host(), binding), limits, tls, watch);
+        name,
+        binding,
+        url(scheme, address.host(), binding.localAddress().getPort()),
+        limits,
+        tls,
+        watch,
+        reloads);
   }
 
-  private static Cancellable watch(ActorSystem system, String name, ServerTls tls) {
+  /**
+   * The most bytes of one header section {@link HeaderScan} holds: the request line and header
+   * limits with room to spare; longer sections are refused by those limits anyway.
+   */
+  private static int maxHeld(GatewayConfig.Listener config) {
+    long uri = config.limits().maxUriLength().bytes();
+    long headers = config.limits().maxHeaderBytes().bytes();
+    return (int) Math.min(Integer.MAX_VALUE, uri + 2 * headers + 8 * 1024);
+  }
+
+  private static Cancellable watch(
+      ActorSystem system, String name, ServerTls tls, TlsReloads reloads) {
     Duration every = tls.config().reloadInterval();
     return system
         .scheduler()
@@ -110,11 +136,13 @@ public final class ListenerServer {
             () -> {
               try {
                 if (tls.reloadIfChanged()) {
+                  reloads.success.increment();
                   system
                       .log()
                       .info("listener {}: TLS files changed, new handshakes use them", name);
                 }
               } catch (IllegalArgumentException e) {
+                reloads.failure.increment();
                 system
                     .log()
                     .warning(
@@ -126,8 +154,8 @@ public final class ListenerServer {
             system.dispatcher());
   }
 
-  private static ServerBinding await(
-      CompletionStage<ServerBinding> stage, String name, HostPort address) {
+  private static Listening.Binding await(
+      CompletionStage<Listening.Binding> stage, String name, HostPort address) {
     try {
       return stage.toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -140,12 +168,12 @@ public final class ListenerServer {
     }
   }
 
-  private static String url(String scheme, String host, ServerBinding binding) {
+  private static String url(String scheme, String host, int port) {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     if ("0.0.0.0".equals(host)) {
       h = "127.0.0.1";
     }
-    return scheme + "://" + h + ":" + binding.localAddress().getPort();
+    return scheme + "://" + h + ":" + port;
   }
 
   /** The listener's name. */
@@ -176,6 +204,25 @@ public final class ListenerServer {
   /** Connections closed because a request's headers missed the header deadline. */
   public long headerTimeouts() {
     return limits.headerTimeouts.sum();
+  }
+
+  /** Requests refused by the byte-level checks, by check ({@code bare_lf}, ...). */
+  public java.util.Map<String, Long> scanRefusals() {
+    java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+    for (HeaderScan.Refusal r : HeaderScan.Refusal.values()) {
+      m.put(r.label, limits.scanRefusals[r.ordinal()].sum());
+    }
+    return m;
+  }
+
+  /** TLS file reloads that took effect (0 for plain HTTP). */
+  public long tlsReloads() {
+    return tlsReloads.success.sum();
+  }
+
+  /** TLS file changes that could not be used (the old files stay in use). */
+  public long tlsReloadFailures() {
+    return tlsReloads.failure.sum();
   }
 
   /**

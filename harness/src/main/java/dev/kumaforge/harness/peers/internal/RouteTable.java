@@ -77,6 +77,13 @@ public final class RouteTable {
       if (r.rateLimit() != null) {
         notes.add(where + ": rateLimit is not applied by " + peer);
       }
+      if (r.authentication() != null || r.llm()) {
+        notes.add(
+            where
+                + ": authentication is not enforced by "
+                + peer
+                + " (requests reach the backend without credentials)");
+      }
       List<WeightedBackend> backends = new ArrayList<>();
       for (Route.BackendRef ref : r.backendRefs()) {
         if (ref.weight() > 0) {
