@@ -28,7 +28,7 @@ import org.apache.pekko.stream.javadsl.Flow;
  * {@code tls.reloadInterval}.
  *
  * <pre>
- *   Tcp -> TLS (JDK SSLEngine per connection, from ServerTls) -> Pekko HTTP server layer
+ *   Tcp -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK) -> Pekko HTTP server layer
  *       -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
  * </pre>
  *
