@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -38,7 +39,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * drives like any other {@link SSLEngine}. Both get the same protocols, suites (server order), key,
  * chain and, for mTLS, the same {@link SpiffeTrustManager}. The OpenSSL engines are Netty's
  * non-reference-counted ones ({@link SslProvider#OPENSSL}): their native state is freed when the
- * engine is closed, and by a cleaner otherwise, so nothing has to release them.
+ * engine is closed, and by its finalizer otherwise, so nothing has to release them.
  *
  * <pre>{@code
  * ServerTls tls = ServerTls.load(config);          // throws when the files are unusable
@@ -185,8 +186,11 @@ public final class ServerTls {
   }
 
   private Engines openssl(KeyManagerFactory kmf, SpiffeTrustManager spiffe) throws SSLException {
+    // Caching: Netty hands BoringSSL the key and chain once instead of encoding them again from
+    // the KeyManager on every handshake (the factory's material never changes: a reload makes a
+    // new context).
     SslContextBuilder b =
-        SslContextBuilder.forServer(kmf)
+        SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(kmf))
             .sslProvider(SslProvider.OPENSSL)
             .protocols(protocols)
             .ciphers(Arrays.asList(cipherSuites), IdentityCipherSuiteFilter.INSTANCE)
