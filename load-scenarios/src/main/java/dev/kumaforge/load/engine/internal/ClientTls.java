@@ -4,11 +4,13 @@ import dev.kumaforge.common.tls.Pem;
 import dev.kumaforge.load.scenario.TargetTls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
@@ -56,7 +58,11 @@ public final class ClientTls {
         b.trustManager(Pem.trustManagers(Path.of(tls.caBundle())));
       }
       if (tls != null && tls.mutual()) {
-        b.keyManager(Pem.keyManagers(Path.of(tls.certificate()), Path.of(tls.privateKey())));
+        KeyManagerFactory keys =
+            Pem.keyManagers(Path.of(tls.certificate()), Path.of(tls.privateKey()));
+        // with BoringSSL, hand it the key and chain once rather than on every handshake
+        b.keyManager(
+            provider == SslProvider.JDK ? keys : new OpenSslCachingX509KeyManagerFactory(keys));
       }
       this.context = b.build();
     } catch (SSLException e) {
