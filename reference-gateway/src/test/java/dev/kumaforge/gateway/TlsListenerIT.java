@@ -5,12 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kumaforge.common.files.AtomicFiles;
 import dev.kumaforge.common.tls.DevCertificates;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -162,68 +157,7 @@ class TlsListenerIT {
     }
   }
 
-  /** Sends a ClientHello with {@code version} and {@code suites}; "ServerHello" or "alert". */
   private String serverAnswer(int version, int... suites) throws IOException {
-    URI u = URI.create(url());
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 5_000);
-      s.setSoTimeout(5_000);
-      s.getOutputStream().write(clientHello(version, suites));
-      s.getOutputStream().flush();
-      InputStream in = s.getInputStream();
-      int type = in.read();
-      if (type == 0x16) {
-        in.readNBytes(4); // version, length
-        return in.read() == 0x02 ? "ServerHello" : "handshake";
-      }
-      return type == 0x15 || type < 0 ? "alert" : "unexpected record type " + type;
-    }
-  }
-
-  private static byte[] clientHello(int version, int... suites) throws IOException {
-    ByteArrayOutputStream ext = new ByteArrayOutputStream();
-    DataOutputStream e = new DataOutputStream(ext);
-    e.writeShort(0x000a); // supported_groups: secp256r1, x25519
-    e.writeShort(6);
-    e.writeShort(4);
-    e.writeShort(0x0017);
-    e.writeShort(0x001d);
-    e.writeShort(0x000b); // ec_point_formats: uncompressed
-    e.writeShort(2);
-    e.writeByte(1);
-    e.writeByte(0);
-    e.writeShort(0x000d); // signature_algorithms
-    int[] sigs = {0x0403, 0x0804, 0x0401, 0x0203, 0x0201};
-    e.writeShort(2 + 2 * sigs.length);
-    e.writeShort(2 * sigs.length);
-    for (int sig : sigs) {
-      e.writeShort(sig);
-    }
-    e.writeShort(0xff01); // renegotiation_info, empty
-    e.writeShort(1);
-    e.writeByte(0);
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    DataOutputStream b = new DataOutputStream(body);
-    b.writeShort(version);
-    b.write(new byte[32]); // random
-    b.writeByte(0); // session id
-    b.writeShort(2 * suites.length);
-    for (int suite : suites) {
-      b.writeShort(suite);
-    }
-    b.writeByte(1); // compression methods: null
-    b.writeByte(0);
-    b.writeShort(ext.size());
-    b.write(ext.toByteArray());
-    ByteArrayOutputStream record = new ByteArrayOutputStream();
-    DataOutputStream r = new DataOutputStream(record);
-    r.writeByte(0x16);
-    r.writeShort(0x0301);
-    r.writeShort(body.size() + 4);
-    r.writeByte(0x01); // client_hello
-    r.writeByte(0);
-    r.writeShort(body.size());
-    r.write(body.toByteArray());
-    return record.toByteArray();
+    return TlsFixture.serverAnswer(url(), version, suites);
   }
 }

@@ -23,7 +23,7 @@ import org.apache.pekko.japi.function.Function;
  * {@code tls.reloadInterval}.
  *
  * <pre>
- *   Tcp -> idle timeout -> TLS (JDK SSLEngine per connection, from ServerTls)
+ *   Tcp -> idle timeout -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
  *       -> HeaderScan (bare LF, TE on HTTP/1.0, oversized credentials; raw bytes)
  *       -> Pekko HTTP server layer -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
  * </pre>

@@ -1,6 +1,7 @@
 package dev.kumaforge.gateway.tls;
 
 import dev.kumaforge.common.config.Validator;
+import io.netty.handler.ssl.OpenSsl;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -25,6 +26,8 @@ import javax.net.ssl.SSLContext;
  * @param clientValidation {@code none} (default) or {@code require} (mTLS with a SPIFFE identity)
  * @param clientCaBundles PEM files whose certificates are trusted to sign client certificates
  * @param reloadInterval how often the files are checked for change, default 5s
+ * @param provider TLS implementation: {@code auto} (default: OpenSSL/BoringSSL when Netty's
+ *     netty-tcnative is loadable, else the JDK), {@code openssl} or {@code jdk}
  */
 public record TlsConfig(
     String certificate,
@@ -33,7 +36,8 @@ public record TlsConfig(
     List<String> cipherSuites,
     ClientValidation clientValidation,
     List<String> clientCaBundles,
-    Duration reloadInterval) {
+    Duration reloadInterval,
+    Provider provider) {
 
   /** TLS 1.3 and 1.2; older versions are never allowed. */
   public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -53,6 +57,16 @@ public record TlsConfig(
 
   private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
+  /** Which TLS implementation serves the handshakes. */
+  public enum Provider {
+    /** OpenSSL (BoringSSL through netty-tcnative) when it is available, else the JDK. */
+    auto,
+    /** OpenSSL (BoringSSL through netty-tcnative); a config error where it is not available. */
+    openssl,
+    /** The JDK's SSLEngine (SunJSSE). */
+    jdk
+  }
+
   /** Whether clients must present a certificate. */
   public enum ClientValidation {
     /** No client certificate is asked for. */
@@ -67,6 +81,53 @@ public record TlsConfig(
     clientValidation = clientValidation == null ? ClientValidation.none : clientValidation;
     clientCaBundles = clientCaBundles == null ? List.of() : List.copyOf(clientCaBundles);
     reloadInterval = reloadInterval == null ? Duration.ofSeconds(5) : reloadInterval;
+    provider = provider == null ? Provider.auto : provider;
+  }
+
+  /** The TLS 1.3 suites, which BoringSSL always enables together with TLS 1.3. */
+  static final List<String> TLS13_SUITES =
+      List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+
+  /**
+   * Why OpenSSL (BoringSSL) cannot serve exactly these protocols and suites, or null when it can.
+   * BoringSSL enables every TLS 1.3 suite whenever TLS 1.3 is on, and Netty gives it its default
+   * TLS 1.2 list (CBC and static-RSA suites included) when the configured list has no TLS 1.2
+   * suite: such configs stay on the JDK.
+   */
+  public String openSslMismatch() {
+    if (protocols.contains("TLSv1.3") && !cipherSuites.containsAll(TLS13_SUITES)) {
+      return "BoringSSL enables all of " + TLS13_SUITES + " with TLSv1.3, cipherSuites lists fewer";
+    }
+    if (protocols.contains("TLSv1.2")
+        && cipherSuites.stream().noneMatch(s -> s.startsWith("TLS_ECDHE_"))) {
+      return "with TLSv1.2 and no TLS_ECDHE_* suite in cipherSuites, BoringSSL would use its own"
+          + " TLS 1.2 defaults";
+    }
+    return null;
+  }
+
+  /**
+   * {@link Provider#openssl} or {@link Provider#jdk}: {@code auto} is OpenSSL when netty-tcnative
+   * loads and {@link #openSslMismatch()} is null.
+   */
+  public Provider effectiveProvider() {
+    if (provider != Provider.auto) {
+      return provider;
+    }
+    return OpenSsl.isAvailable() && openSslMismatch() == null ? Provider.openssl : Provider.jdk;
+  }
+
+  /** This config with another provider. */
+  public TlsConfig withProvider(Provider other) {
+    return new TlsConfig(
+        certificate,
+        privateKey,
+        protocols,
+        cipherSuites,
+        clientValidation,
+        clientCaBundles,
+        reloadInterval,
+        other);
   }
 
   /** Whether clients must present a certificate (mTLS). */
@@ -121,6 +182,18 @@ public record TlsConfig(
         "reloadInterval",
         reloadInterval,
         "a duration > 0");
+    if (provider == Provider.openssl && !OpenSsl.isAvailable()) {
+      Throwable why = OpenSsl.unavailabilityCause();
+      v.error(
+          "provider",
+          "'openssl' but OpenSSL (netty-tcnative) cannot be loaded here"
+              + (why == null ? "" : " (" + why + ")")
+              + "; use auto or jdk");
+    } else if (provider == Provider.openssl && openSslMismatch() != null) {
+      v.error(
+          "provider",
+          "'openssl' cannot serve these settings: " + openSslMismatch() + "; use auto or jdk");
+    }
   }
 
   /** Reads the files and records each problem under its key (missing, unreadable, mismatched). */
@@ -172,7 +245,8 @@ public record TlsConfig(
         cipherSuites,
         clientValidation,
         bundles,
-        reloadInterval);
+        reloadInterval,
+        provider);
   }
 
   private static String resolve(Path dir, String file) {
