@@ -663,8 +663,7 @@ final class Call {
 
   private void errorAttempt(Attempt a, HttpResponse resp) {
     int status = resp.status().intValue();
-    resp.entity()
-        .toStrict(10_000, MAX_ERROR_BODY, ctx.materializer())
+    AiGateway.toStrict(resp.entity(), 10_000, MAX_ERROR_BODY, ctx.materializer())
         .whenCompleteAsync(
             (strict, err) ->
                 guard(
@@ -718,8 +717,8 @@ final class Call {
   }
 
   private void strictAttempt(Attempt a, HttpResponse resp) {
-    resp.entity()
-        .toStrict(Math.max(1, a.remainingMillis()), AiGateway.MAX_BODY, ctx.materializer())
+    AiGateway.toStrict(
+            resp.entity(), Math.max(1, a.remainingMillis()), AiGateway.MAX_BODY, ctx.materializer())
         .whenCompleteAsync(
             (strict, err) ->
                 guard(
@@ -728,8 +727,8 @@ final class Call {
                         return;
                       }
                       a.release();
-                      JsonNode json =
-                          err == null ? Wire.parse(strict.getData().utf8String()) : null;
+                      String text = err == null ? strict.getData().utf8String() : null;
+                      JsonNode json = text == null ? null : Wire.parse(text);
                       if (json == null || !json.isObject()) {
                         fallback(
                             a.d,
@@ -747,18 +746,20 @@ final class Call {
                             Anthropic.response(json, ctx.clock().currentTimeMillis() / 1000);
                         out = translated.toString();
                         usage = Anthropic.usage(json);
-                        assistant = Anthropic.assistant(translated);
+                        if (sessionId != null) {
+                          assistant = Anthropic.assistant(translated);
+                        }
                       } else if (kind == Kind.MESSAGES) {
-                        out = strict.getData().utf8String();
+                        out = text;
                         usage = Anthropic.usage(json);
                       } else {
-                        out = strict.getData().utf8String();
+                        out = text;
                         JsonNode u = json.path("usage");
                         usage =
                             new Usage(
                                 u.path("prompt_tokens").asLong(),
                                 u.path("completion_tokens").asLong());
-                        if (kind == Kind.CHAT) {
+                        if (kind == Kind.CHAT && sessionId != null) {
                           assistant = Anthropic.assistant(json);
                         }
                       }
@@ -769,6 +770,12 @@ final class Call {
                       HttpResponse r = AiGateway.json(200, out);
                       if (cacheKey != null) {
                         gw.responses().put(cacheKey, out);
+                      }
+                      if (sessionId == null) {
+                        // nothing to store: no hop through the dispatcher
+                        gw.metrics().request(aliasName, consumer.name(), 200);
+                        result.complete(r);
+                        return;
                       }
                       storeAnswer(assistant)
                           .whenCompleteAsync(
@@ -939,7 +946,7 @@ final class Call {
                           gw.metrics().tpot(a.d.model(), (end - firstContent) / 1e9 / (n - 1));
                         }
                         settle(a.d, t.usage(), n);
-                        if (ok) {
+                        if (ok && sessionId != null) {
                           // the answer already reached the client: a store failure is logged
                           storeAnswer(kind == Kind.CHAT ? t.assistantMessage() : null)
                               .whenComplete(
