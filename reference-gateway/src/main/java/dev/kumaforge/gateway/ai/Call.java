@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.dispatch.Dispatchers;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -44,6 +45,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.apache.pekko.stream.javadsl.Source;
@@ -923,6 +925,9 @@ final class Call {
                   qq.cancel();
                   return CompletableFuture.completedFuture(Done.getInstance());
                 })
+            // on the gateway's dispatcher, not unfoldResourceAsync's default blocking-I/O pool
+            // (nothing here blocks): no thread hand-over between the two pools per chunk
+            .withAttributes(ActorAttributes.dispatcher(Dispatchers.DefaultDispatcherId()))
             .map(Frame::bytes);
     Source<ByteString, NotUsed> bodySource =
         Source.from(held)
