@@ -1,2 +1,2 @@
-/** JMH benchmarks of the AI gateway's request path: context trimming and PII masking. */
+/** JMH benchmarks of the AI gateway: context trimming, PII masking and per-chunk stream work. */
 package dev.kumaforge.bench.ai;

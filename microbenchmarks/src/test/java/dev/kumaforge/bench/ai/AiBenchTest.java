@@ -59,4 +59,17 @@ class AiBenchTest {
             })
         .hasMessageContaining("prompt: 'pii'");
   }
+
+  @Test
+  void streamChunkBenchPassesTheContentAndDropsTheUsageChunkBothWays() {
+    StreamChunkBench bench = new StreamChunkBench();
+    bench.setUp();
+    java.util.List<dev.kumaforge.gateway.ai.translate.Frame> scanned = bench.passthrough();
+    java.util.List<dev.kumaforge.gateway.ai.translate.Frame> tree = bench.treePerChunk();
+    // role chunk, 20 content chunks, finish chunk, [DONE]: the usage chunk is the gateway's own
+    assertThat(scanned).hasSize(StreamChunkBench.TOKENS + 3).isEqualTo(tree);
+    assertThat(scanned.stream().filter(f -> f.content()).count())
+        .isEqualTo(StreamChunkBench.TOKENS);
+    assertThat(scanned.get(1).bytes().utf8String()).contains("\"content\":\" token0\"");
+  }
 }

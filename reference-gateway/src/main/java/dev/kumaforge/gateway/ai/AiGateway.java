@@ -35,11 +35,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
 
 /**
  * The AI gateway behind routes with {@code llm: true}: authenticates the consumer, then serves
@@ -262,9 +264,7 @@ public final class AiGateway {
     }
     AiConfig.Template tpl = template;
     Call call = new Call(this, snap, consumer, kind, request, start, c);
-    return request
-        .entity()
-        .toStrict(30_000, MAX_BODY, ctx.materializer())
+    return toStrict(request.entity(), 30_000, MAX_BODY, ctx.materializer())
         .handleAsync(
             (strict, err) -> {
               if (err != null) {
@@ -290,6 +290,19 @@ public final class AiGateway {
             },
             ctx.dispatcher())
         .thenCompose(s -> s);
+  }
+
+  /**
+   * {@code entity.toStrict(timeoutMillis, maxBytes)}, but an entity that is strict already and
+   * under the limit is returned as it is: Pekko's toStrict with a byte limit runs a stream (an
+   * actor) even for a strict entity.
+   */
+  static CompletionStage<HttpEntity.Strict> toStrict(
+      HttpEntity entity, long timeoutMillis, long maxBytes, Materializer materializer) {
+    if (entity instanceof HttpEntity.Strict strict && strict.getData().size() < maxBytes) {
+      return CompletableFuture.completedFuture(strict);
+    }
+    return entity.toStrict(timeoutMillis, maxBytes, materializer);
   }
 
   /** Whether reading a body failed because it was over the cap (Content-Length or streamed). */

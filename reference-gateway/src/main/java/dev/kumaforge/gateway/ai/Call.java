@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.dispatch.Dispatchers;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -45,6 +46,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.apache.pekko.stream.javadsl.Source;
@@ -666,8 +668,7 @@ final class Call {
 
   private void errorAttempt(Attempt a, HttpResponse resp) {
     int status = resp.status().intValue();
-    resp.entity()
-        .toStrict(10_000, MAX_ERROR_BODY, ctx.materializer())
+    AiGateway.toStrict(resp.entity(), 10_000, MAX_ERROR_BODY, ctx.materializer())
         .whenCompleteAsync(
             (strict, err) ->
                 guard(
@@ -721,8 +722,8 @@ final class Call {
   }
 
   private void strictAttempt(Attempt a, HttpResponse resp) {
-    resp.entity()
-        .toStrict(Math.max(1, a.remainingMillis()), AiGateway.MAX_BODY, ctx.materializer())
+    AiGateway.toStrict(
+            resp.entity(), Math.max(1, a.remainingMillis()), AiGateway.MAX_BODY, ctx.materializer())
         .whenCompleteAsync(
             (strict, err) ->
                 guard(
@@ -731,8 +732,8 @@ final class Call {
                         return;
                       }
                       a.release();
-                      JsonNode json =
-                          err == null ? Wire.parse(strict.getData().utf8String()) : null;
+                      String text = err == null ? strict.getData().utf8String() : null;
+                      JsonNode json = text == null ? null : Wire.parse(text);
                       if (json == null || !json.isObject()) {
                         fallback(
                             a.d,
@@ -750,18 +751,20 @@ final class Call {
                             Anthropic.response(json, ctx.clock().currentTimeMillis() / 1000);
                         out = translated.toString();
                         usage = Anthropic.usage(json);
-                        assistant = Anthropic.assistant(translated);
+                        if (sessionId != null) {
+                          assistant = Anthropic.assistant(translated);
+                        }
                       } else if (kind == Kind.MESSAGES) {
-                        out = strict.getData().utf8String();
+                        out = text;
                         usage = Anthropic.usage(json);
                       } else {
-                        out = strict.getData().utf8String();
+                        out = text;
                         JsonNode u = json.path("usage");
                         usage =
                             new Usage(
                                 u.path("prompt_tokens").asLong(),
                                 u.path("completion_tokens").asLong());
-                        if (kind == Kind.CHAT) {
+                        if (kind == Kind.CHAT && sessionId != null) {
                           assistant = Anthropic.assistant(json);
                         }
                       }
@@ -772,6 +775,12 @@ final class Call {
                       HttpResponse r = AiGateway.json(200, out);
                       if (cacheKey != null) {
                         gw.responses().put(cacheKey, out);
+                      }
+                      if (sessionId == null) {
+                        // nothing to store: no hop through the dispatcher
+                        gw.metrics().request(aliasName, consumer.name(), 200);
+                        result.complete(r);
+                        return;
                       }
                       storeAnswer(assistant)
                           .whenCompleteAsync(
@@ -919,6 +928,9 @@ final class Call {
                   qq.cancel();
                   return CompletableFuture.completedFuture(Done.getInstance());
                 })
+            // on the gateway's dispatcher, not unfoldResourceAsync's default blocking-I/O pool
+            // (nothing here blocks): no thread hand-over between the two pools per chunk
+            .withAttributes(ActorAttributes.dispatcher(Dispatchers.DefaultDispatcherId()))
             .map(Frame::bytes);
     Source<ByteString, NotUsed> bodySource =
         Source.from(held)
@@ -942,7 +954,7 @@ final class Call {
                           gw.metrics().tpot(a.d.model(), (end - firstContent) / 1e9 / (n - 1));
                         }
                         settle(a.d, t.usage(), n);
-                        if (ok) {
+                        if (ok && sessionId != null) {
                           // the answer already reached the client: a store failure is logged
                           storeAnswer(kind == Kind.CHAT ? t.assistantMessage() : null)
                               .whenComplete(
