@@ -30,10 +30,12 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 /**
  * One connection's guard, between Pekko's HTTP server layer and the request handler: it refuses the
  * connection when the listener already has {@code maxConnections} open, closes it when a request's
- * headers have not fully arrived within {@code headerTimeout} of the accept or of the end of the
- * previous response (a slow-header, "slowloris", client), and answers the synthetic request that
- * stands for one {@link HeaderScan} refused (400, or 401 for an oversized credential, with {@code
- * Connection: close}).
+ * headers have not fully arrived within {@code headerTimeout} of the accept (the first request) or
+ * of the first byte of a later request's head on a keep-alive connection (a slow-header,
+ * "slowloris", client; an idle keep-alive connection is left to the server's idle-timeout, so a
+ * client reusing it never races the deadline), and answers the synthetic request that stands for
+ * one {@link HeaderScan} refused (400, or 401 for an oversized credential, with {@code Connection:
+ * close}).
  *
  * <pre>
  *   TCP -> [TLS] -> HTTP server layer --HttpRequest--> ConnectionGuard --> handler
@@ -103,6 +105,9 @@ final class ConnectionGuard
       private boolean armed;
       private long deadline;
       private boolean timerPending;
+      // after a response: the next request's deadline runs from its first byte (HeaderScan), an
+      // idle keep-alive connection is left to the server's idle-timeout
+      private boolean keepAlive;
 
       {
         setHandler(
@@ -206,6 +211,16 @@ final class ConnectionGuard
         if (!armed) {
           return;
         }
+        if (keepAlive) {
+          long start = verdict.headStart;
+          if (start == 0) {
+            // idle between requests: look again one header timeout later
+            timerPending = true;
+            scheduleOnce(DEADLINE, limits.headerTimeout);
+            return;
+          }
+          deadline = start + timeoutNanos;
+        }
         long left = deadline - System.nanoTime();
         if (left > 0) {
           timerPending = true;
@@ -235,6 +250,7 @@ final class ConnectionGuard
       private void onResponseDone() {
         responsesDone++;
         if (responsesDone == requests && !isClosed(responseOut)) {
+          keepAlive = true;
           arm();
         }
       }

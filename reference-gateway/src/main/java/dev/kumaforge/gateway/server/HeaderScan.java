@@ -60,6 +60,13 @@ final class HeaderScan
   /** The verdict of one connection, shared with its {@link ConnectionGuard}. */
   static final class Verdict {
     volatile Refusal refusal;
+
+    /**
+     * {@link System#nanoTime()} when the first byte of a request head that has not ended yet
+     * arrived, 0 when none is open: {@link ConnectionGuard}'s header deadline on a keep-alive
+     * connection runs from it, so an idle connection is not closed by the header deadline.
+     */
+    volatile long headStart;
   }
 
   /** What Pekko gets instead of a refused request; {@link ConnectionGuard} answers it. */
@@ -176,6 +183,11 @@ final class HeaderScan
                 }
                 session = sb.session();
                 ByteString forward = scan(sb.bytes());
+                if (state != HEAD || held.isEmpty()) {
+                  verdict.headStart = 0;
+                } else if (verdict.headStart == 0) {
+                  verdict.headStart = System.nanoTime();
+                }
                 if (completeAfter) {
                   if (forward.isEmpty()) {
                     completeStage();
