@@ -3,9 +3,7 @@ package dev.kumaforge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kumaforge.common.tls.DevCertificates;
 import dev.kumaforge.common.tls.DevCertificates.Issued;
-import dev.kumaforge.common.tls.SpiffeId;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,19 +80,7 @@ class MtlsIT {
 
   @Test
   void clientsWithoutAUsableCertificateFailTheHandshakeAndTheBackendSeesNothing() throws Exception {
-    Issued expired =
-        DevCertificates.leaf(
-            certs.ca,
-            DevCertificates.LeafSpec.client(
-                    "old", SpiffeId.parse("spiffe://forge.local/ns/team-a/old"))
-                .withValidity(Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1)));
-    Issued foreign = TlsFixture.client(TlsFixture.ca("foreign CA"), "/ns/team-a/client");
-    Issued twoUris =
-        TlsFixture.clientWithUris(
-            certs.ca, "spiffe://forge.local/ns/team-a/a", "spiffe://forge.local/ns/team-a/b");
-    Issued httpsUri = TlsFixture.clientWithUris(certs.ca, "https://forge.local/ns/team-a/a");
-    Issued noUri = TlsFixture.clientWithUris(certs.ca);
-    for (Issued bad : new Issued[] {null, expired, foreign, twoUris, httpsUri, noUri}) {
+    for (Issued bad : TlsFixture.unusableClients(certs.ca)) {
       for (String path : new String[] {"/team-a/x", "/open"}) {
         assertThatThrownBy(() -> get(bad, path)).isInstanceOf(IOException.class);
       }

@@ -75,6 +75,24 @@ final class TlsFixture {
         ca, LeafSpec.client("client", SpiffeId.parse(TRUST_DOMAIN + spiffePath)));
   }
 
+  /**
+   * The client certificates an mTLS listener trusting {@code ca} must refuse: none (null), expired,
+   * from a foreign CA, two SPIFFE URI SANs, an https URI SAN, no URI SAN.
+   */
+  static Issued[] unusableClients(Issued ca) throws Exception {
+    Issued expired =
+        DevCertificates.leaf(
+            ca,
+            LeafSpec.client("old", SpiffeId.parse(TRUST_DOMAIN + "/ns/team-a/old"))
+                .withValidity(Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1)));
+    Issued foreign = client(ca("foreign CA"), "/ns/team-a/client");
+    Issued twoUris =
+        clientWithUris(ca, TRUST_DOMAIN + "/ns/team-a/a", TRUST_DOMAIN + "/ns/team-a/b");
+    Issued httpsUri = clientWithUris(ca, "https://forge.local/ns/team-a/a");
+    Issued noUri = clientWithUris(ca);
+    return new Issued[] {null, expired, foreign, twoUris, httpsUri, noUri};
+  }
+
   /** A client certificate with the given URI SANs (none, two, a non-SPIFFE one). */
   static Issued clientWithUris(Issued ca, String... uris) throws Exception {
     KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");

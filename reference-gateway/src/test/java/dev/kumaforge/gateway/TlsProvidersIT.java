@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kumaforge.common.files.AtomicFiles;
-import dev.kumaforge.common.tls.DevCertificates;
 import dev.kumaforge.common.tls.DevCertificates.Issued;
-import dev.kumaforge.common.tls.SpiffeId;
 import dev.kumaforge.gateway.tls.TlsConfig.Provider;
 import io.netty.handler.ssl.OpenSsl;
 import java.io.IOException;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -200,19 +197,7 @@ class TlsProvidersIT {
   @EnumSource(names = {"openssl", "jdk"})
   void clientsWithoutAUsableCertificateFailTheHandshake(Provider provider) throws Exception {
     start(provider);
-    Issued expired =
-        DevCertificates.leaf(
-            certs.ca,
-            DevCertificates.LeafSpec.client(
-                    "old", SpiffeId.parse("spiffe://forge.local/ns/team-a/old"))
-                .withValidity(Instant.now().minus(Duration.ofDays(10)), Duration.ofDays(1)));
-    Issued foreign = TlsFixture.client(TlsFixture.ca("foreign CA"), "/ns/team-a/client");
-    Issued twoUris =
-        TlsFixture.clientWithUris(
-            certs.ca, "spiffe://forge.local/ns/team-a/a", "spiffe://forge.local/ns/team-a/b");
-    Issued httpsUri = TlsFixture.clientWithUris(certs.ca, "https://forge.local/ns/team-a/a");
-    Issued noUri = TlsFixture.clientWithUris(certs.ca);
-    for (Issued bad : new Issued[] {null, expired, foreign, twoUris, httpsUri, noUri}) {
+    for (Issued bad : TlsFixture.unusableClients(certs.ca)) {
       for (String path : new String[] {"/team-a/x", "/open"}) {
         for (String[] p :
             new String[][] {

@@ -13,7 +13,6 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.sse;
 
 import dev.kumaforge.common.config.YamlConfig;
-import dev.kumaforge.load.engine.internal.ArrivalSchedule;
 import dev.kumaforge.load.gatling.internal.Conversation;
 import dev.kumaforge.load.gatling.internal.GatlingRecorder;
 import dev.kumaforge.load.gatling.internal.GatlingRecorder.Exchange;
@@ -289,7 +288,7 @@ public final class ForgeSimulation extends Simulation {
       // the same warm-up as the open-loop engine: a ramp from a tenth of the rate, then the rate
       double r = first.startRate().perSecond() * share;
       Duration half = w.warmup().dividedBy(2);
-      var ramp = rampUsersPerSec(r * ArrivalSchedule.WARMUP_START_SHARE).to(r).during(half);
+      var ramp = rampUsersPerSec(r * Workload.WARMUP_START_SHARE).to(r).during(half);
       steps.add(randomized ? ramp.randomized() : ramp);
       steps.add(constant(r, w.warmup().minus(half), randomized));
     }

@@ -54,6 +54,12 @@ public record Workload(
   /** Default connection pool cap. */
   public static final int DEFAULT_MAX_CONNECTIONS = 256;
 
+  /**
+   * Both engines' warm-up starts at this share of the first phase's rate and reaches that rate at
+   * half time, then holds it.
+   */
+  public static final double WARMUP_START_SHARE = 0.1;
+
   /** Default generator lag p99 above which a run is invalid. */
   public static final Duration DEFAULT_MAX_LAG = Duration.ofMillis(10);
 

@@ -105,9 +105,6 @@ final class ConnectionGuard
       private boolean armed;
       private long deadline;
       private boolean timerPending;
-      // after a response: the next request's deadline runs from its first byte (HeaderScan), an
-      // idle keep-alive connection is left to the server's idle-timeout
-      private boolean keepAlive;
 
       {
         setHandler(
@@ -211,7 +208,9 @@ final class ConnectionGuard
         if (!armed) {
           return;
         }
-        if (keepAlive) {
+        if (requests > 0) {
+          // keep-alive: the next request's deadline runs from its first byte (HeaderScan); an idle
+          // connection is left to the server's idle-timeout
           long start = verdict.headStart;
           if (start == 0) {
             // idle between requests: look again one header timeout later
@@ -250,7 +249,6 @@ final class ConnectionGuard
       private void onResponseDone() {
         responsesDone++;
         if (responsesDone == requests && !isClosed(responseOut)) {
-          keepAlive = true;
           arm();
         }
       }

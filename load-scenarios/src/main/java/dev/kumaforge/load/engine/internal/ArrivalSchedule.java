@@ -17,9 +17,6 @@ import java.util.SplittableRandom;
  * segmentStart + u / r}.
  */
 public final class ArrivalSchedule {
-  /** The warm-up starts at this share of the first phase's rate and reaches it at half time. */
-  public static final double WARMUP_START_SHARE = 0.1;
-
   /**
    * One segment of the run: the rate changes linearly from {@code startRate} to {@code endRate}
    * (equal for constant segments).
@@ -109,11 +106,11 @@ public final class ArrivalSchedule {
     long t = 0;
     long warmup = workload.warmup().toNanos();
     if (warmup > 0) {
-      // A ramp from WARMUP_START_SHARE of the first phase's rate over the first half, then that
-      // rate: a cold JIT-compiled target is not knocked over by full load before it is warm.
+      // A ramp from a share of the first phase's rate over the first half, then that rate: a cold
+      // JIT-compiled target is not knocked over by full load before it is warm.
       double r = rateOf(workload.phases().get(0).startRate());
       long half = warmup / 2;
-      out.add(new Segment("warmup", 0, half, r * WARMUP_START_SHARE, r, false));
+      out.add(new Segment("warmup", 0, half, r * Workload.WARMUP_START_SHARE, r, false));
       out.add(new Segment("warmup", half, warmup, r, r, false));
       t = warmup;
     }
