@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "backends",
     mixinStandardHelpOptions = true,
+    header = "Start the mock LLM providers (OpenAI- and Anthropic-style).",
     description = {
       "Start the mock LLM providers (OpenAI- and Anthropic-style) described by a config file.",
       "Prints 'READY <provider> <url>' per provider once listening; runs until stopped (Ctrl-C).",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "capacity",
     mixinStandardHelpOptions = true,
+    header = "Find each target's maximum sustainable open-loop rate.",
     description =
         "Find the maximum sustainable open-loop rate of each target of a scenario: the rate grows"
             + " geometrically until a step misses the SLO, then a binary search narrows it down. A step is"

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "certs",
     mixinStandardHelpOptions = true,
+    header = "Create a development CA and server and client certificates with SPIFFE IDs.",
     description = {
       "Create a development CA and server and client certificates with SPIFFE IDs",
       "(spiffe://<trust-domain>/<id>, one URI SAN each), for mTLS tests and examples.",

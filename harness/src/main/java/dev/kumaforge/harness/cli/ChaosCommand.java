@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "chaos",
     mixinStandardHelpOptions = true,
+    header = "Run a chaos experiment under load and check its steady-state hypothesis.",
     description = {
       "Run a chaos experiment: start its load scenario's mock backends (one process each) and",
       "reference gateway, the chaos proxy in front of the endpoints the experiment's toxics name,",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "chaos-proxy",
     mixinStandardHelpOptions = true,
+    header = "Start the fault-injecting TCP proxy (Toxiproxy-compatible API).",
     description = {
       "Start the fault-injecting TCP proxy. Its HTTP control API is compatible with Toxiproxy 2.x",
       "(same endpoints, fields and status codes), so Toxiproxy clients work unchanged. Toxics:",

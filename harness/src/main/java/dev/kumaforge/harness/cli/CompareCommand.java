@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
+    header = "Show two runs side by side, with the trial-to-trial noise of each.",
     description = {
       "Show two runs side by side, target by target: throughput, latency percentiles, errors and",
       "CPU, with the difference B - A and the trial-to-trial noise of each, so a difference inside",

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "gate",
     mixinStandardHelpOptions = true,
+    header = "Fail when a run regressed against a baseline (the CI regression gate).",
     description = {
       "Fail (exit 1) when RUN regressed against a baseline beyond both the policy's thresholds and",
       "the trial-to-trial noise; exit 2 when either run is invalid. Writes JUnit XML with --junit.",

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
+    header = "Start the reference gateway.",
     description = {
       "Start the reference gateway described by a config file.",
       "Prints 'READY <listener> <url>' for the public and admin listeners; runs until stopped.",

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "hash-key",
     mixinStandardHelpOptions = true,
+    header = "Print the salted SHA-256 hash of an API key for gateway configs.",
     description = {
       "Print the salted SHA-256 hash (sha256:<salt>:<hash>) of the key on standard input, for",
       "consumers[].apiKeys, an authentication.apiKeys.file line or listeners.admin.authentication",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
+    header = "Write summary.json, report.md, report.html and junit.xml for a run folder.",
     description = {
       "Write summary.json, report.md, report.html and junit.xml for a run folder.",
       "With several run folders (for example from several load machines) the .hlog files are",

@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    header = "Run a scenario against each target and write a run folder with its reports.",
     description = {
       "Run a scenario: start the mock backends and each target in turn, drive open-loop load with",
       "latency timed from the intended send time, and write a run folder with manifest.json,",
