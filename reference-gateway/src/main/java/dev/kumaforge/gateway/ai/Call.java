@@ -10,9 +10,8 @@ import dev.kumaforge.gateway.ai.tokens.TokenCounter;
 import dev.kumaforge.gateway.ai.translate.Anthropic;
 import dev.kumaforge.gateway.ai.translate.AnthropicPassthroughStream;
 import dev.kumaforge.gateway.ai.translate.AnthropicToOpenAiStream;
-import dev.kumaforge.gateway.ai.translate.Frame;
 import dev.kumaforge.gateway.ai.translate.OpenAiStream;
-import dev.kumaforge.gateway.ai.translate.SseFramer;
+import dev.kumaforge.gateway.ai.translate.StreamRelay;
 import dev.kumaforge.gateway.ai.translate.StreamTranslator;
 import dev.kumaforge.gateway.ai.translate.Usage;
 import dev.kumaforge.gateway.ai.translate.Wire;
@@ -29,15 +28,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.dispatch.Dispatchers;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -46,9 +42,6 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.stream.ActorAttributes;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -828,150 +821,60 @@ final class Call {
                 ? new OpenAiStream(clientWantsUsage)
                 : new AnthropicToOpenAiStream(
                     clientWantsUsage, ctx.clock().currentTimeMillis() / 1000);
-    SseFramer framer = new SseFramer();
-    a.queue =
-        resp.entity()
-            .getDataBytes()
-            .mapConcat(
-                bs -> {
-                  List<Frame> out = new ArrayList<>(2);
-                  for (SseFramer.Event e : framer.feed(bs)) {
-                    out.addAll(t.onEvent(e));
-                  }
-                  return out;
-                })
-            .runWith(Sink.queue(), ctx.materializer());
+    StreamRelay relay = new StreamRelay(t);
+    a.relay = relay;
+    resp.entity().getDataBytes().runWith(relay.sink(), ctx.materializer());
     if (a.decided.get()) {
-      a.queue.cancel();
+      relay.cancel();
       return;
     }
-    pullFirst(a, t, new ArrayList<>());
-  }
-
-  private void pullFirst(Attempt a, StreamTranslator t, List<Frame> held) {
-    a.queue
-        .pull()
+    // one hand-over per stream: the relay reports the first content (or an end before any)
+    relay
+        .ready()
         .whenCompleteAsync(
-            (opt, err) ->
+            (v, err) ->
                 guard(
                     () -> {
                       if (a.decided.get()) {
                         return;
                       }
-                      if (err != null || opt.isEmpty()) {
-                        if (!a.decide()) {
-                          return;
+                      if (relay.contentSeen()) {
+                        if (a.decide()) {
+                          respondStream(a, t, relay);
                         }
-                        if (err == null && t.finished()) {
-                          respondStream(a, t, held);
-                          return;
-                        }
-                        a.release();
-                        a.cancelQueue();
-                        String why =
-                            err != null
-                                ? err.getMessage()
-                                : t.upstreamError() != null
-                                    ? t.upstreamError()
-                                    : "the stream ended before any content";
-                        fallback(a.d, "stream_error", "stream failed before content: " + why);
                         return;
                       }
-                      held.add(opt.get());
-                      if (opt.get().content()) {
-                        if (a.decide()) {
-                          respondStream(a, t, held);
-                        }
-                      } else {
-                        pullFirst(a, t, held);
+                      if (!a.decide()) {
+                        return;
                       }
+                      Throwable failure = relay.failure();
+                      if (failure == null && t.finished() && t.upstreamError() == null) {
+                        respondStream(a, t, relay);
+                        return;
+                      }
+                      a.release();
+                      relay.cancel();
+                      String why =
+                          failure != null
+                              ? failure.getMessage()
+                              : t.upstreamError() != null
+                                  ? t.upstreamError()
+                                  : "the stream ended before any content";
+                      fallback(a.d, "stream_error", "stream failed before content: " + why);
                     }),
             ctx.dispatcher());
   }
 
-  private void respondStream(Attempt a, StreamTranslator t, List<Frame> held) {
+  private void respondStream(Attempt a, StreamTranslator t, StreamRelay relay) {
     long firstContent = ctx.clock().nanoTime();
     double ttft = (firstContent - start) / 1e9;
     gw.stats(a.d).ttft(ttft * 1000);
     gw.metrics().ttft(a.d.model(), ttft);
-    AtomicBoolean failed = new AtomicBoolean();
-    SinkQueueWithCancel<Frame> q = a.queue;
-    AtomicBoolean ended = new AtomicBoolean();
-    // the end is judged when the upstream queue reports it, never earlier
-    Source<ByteString, NotUsed> rest =
-        Source.unfoldResourceAsync(
-                () -> CompletableFuture.completedFuture(q),
-                qq ->
-                    ended.get()
-                        ? CompletableFuture.completedFuture(Optional.<Frame>empty())
-                        : qq.pull()
-                            .thenApplyAsync(
-                                opt -> {
-                                  if (opt.isPresent()) {
-                                    return opt;
-                                  }
-                                  ended.set(true);
-                                  if (!t.finished() || t.upstreamError() != null) {
-                                    failed.set(true);
-                                    return Optional.of(
-                                        t.errorFrame(
-                                            t.upstreamError() != null
-                                                ? "the provider failed mid-stream: "
-                                                    + t.upstreamError()
-                                                : "the provider's stream ended before the answer"
-                                                    + " was complete"));
-                                  }
-                                  return opt;
-                                },
-                                ctx.dispatcher()),
-                qq -> {
-                  qq.cancel();
-                  return CompletableFuture.completedFuture(Done.getInstance());
-                })
-            // on the gateway's dispatcher, not unfoldResourceAsync's default blocking-I/O pool
-            // (nothing here blocks): no thread hand-over between the two pools per chunk
-            .withAttributes(ActorAttributes.dispatcher(Dispatchers.DefaultDispatcherId()))
-            .map(Frame::bytes);
     Source<ByteString, NotUsed> bodySource =
-        Source.from(held)
-            .map(Frame::bytes)
-            .concat(rest)
-            .recover(
-                Throwable.class,
-                () -> {
-                  failed.set(true);
-                  return t.errorFrame("the provider's stream failed").bytes();
-                })
-            .watchTermination(
-                (mat, done) -> {
-                  done.whenCompleteAsync(
-                      (d, e) -> {
-                        a.release();
-                        boolean ok = e == null && !failed.get() && t.finished();
-                        long end = ctx.clock().nanoTime();
-                        int n = t.contentEvents();
-                        if (n > 1) {
-                          gw.metrics().tpot(a.d.model(), (end - firstContent) / 1e9 / (n - 1));
-                        }
-                        settle(a.d, t.usage(), n);
-                        if (ok && sessionId != null) {
-                          // the answer already reached the client: a store failure is logged
-                          storeAnswer(kind == Kind.CHAT ? t.assistantMessage() : null)
-                              .whenComplete(
-                                  (v, err) -> {
-                                    if (err != null) {
-                                      ctx.log()
-                                          .error(
-                                              "session {}: the streamed answer was not stored: {}",
-                                              sessionId,
-                                              rootMessage(err));
-                                    }
-                                  });
-                        }
-                      },
-                      ctx.dispatcher());
-                  return mat;
-                });
+        relay.body(
+            end ->
+                // once per stream, off the stream's thread
+                ctx.dispatcher().execute(() -> streamEnded(a, t, firstContent, end)));
     gw.metrics().request(aliasName, consumer.name(), 200);
     result.complete(
         HttpResponse.create()
@@ -980,6 +883,32 @@ final class Call {
             .withEntity(
                 HttpEntities.createChunked(
                     ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), bodySource)));
+  }
+
+  /** Accounting, TPOT and the session once a stream's body ended. */
+  private void streamEnded(Attempt a, StreamTranslator t, long firstContent, StreamRelay.End end) {
+    a.release();
+    boolean ok = end == StreamRelay.End.COMPLETE;
+    long now = ctx.clock().nanoTime();
+    int n = t.contentEvents();
+    if (n > 1) {
+      gw.metrics().tpot(a.d.model(), (now - firstContent) / 1e9 / (n - 1));
+    }
+    settle(a.d, t.usage(), n);
+    if (ok && sessionId != null) {
+      // the answer already reached the client: a store failure is logged
+      storeAnswer(kind == Kind.CHAT ? t.assistantMessage() : null)
+          .whenComplete(
+              (v, err) -> {
+                if (err != null) {
+                  ctx.log()
+                      .error(
+                          "session {}: the streamed answer was not stored: {}",
+                          sessionId,
+                          rootMessage(err));
+                }
+              });
+    }
   }
 
   /** Runs a callback; an unexpected failure answers 500 instead of leaving the client waiting. */
@@ -1035,7 +964,7 @@ final class Call {
     final AtomicBoolean decided = new AtomicBoolean();
     final AtomicBoolean released = new AtomicBoolean();
     volatile Cancellable timer;
-    volatile SinkQueueWithCancel<Frame> queue;
+    volatile StreamRelay relay;
 
     Attempt(AiConfig.Deployment d, Endpoint ep) {
       this.d = d;
@@ -1061,9 +990,9 @@ final class Call {
     }
 
     void cancelQueue() {
-      SinkQueueWithCancel<Frame> q = queue;
-      if (q != null) {
-        q.cancel();
+      StreamRelay r = relay;
+      if (r != null) {
+        r.cancel();
       }
     }
 
