@@ -189,6 +189,85 @@ class SlowClientIT {
     }
   }
 
+  @Test
+  void aHeadArrivingByteByByteWithinTheDeadlineIsServed() throws Exception {
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(u, "headerTimeout: 4s")) {
+      byte[] head = "GET /pieces HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      try (Socket s = new Socket()) {
+        s.connect(address(gw));
+        s.setSoTimeout(10_000);
+        s.setTcpNoDelay(true);
+        OutputStream out = s.getOutputStream();
+        // about 2 s in one-byte segments: the connection stays in its header phase all along
+        for (byte b : head) {
+          out.write(b);
+          out.flush();
+          Thread.sleep(2_000 / head.length);
+        }
+        assertThat(TlsFixture.read(s.getInputStream()).status()).isEqualTo(200);
+        // the same connection serves a next request (the HTTP stack stays materialized)
+        assertThat(TlsFixture.get(s, "/next").status()).isEqualTo(200);
+      }
+      assertThat(gw.listener("public").headerTimeouts()).isZero();
+      assertThat(u.seen).extracting(TestUpstream.Seen::path).containsExactly("/pieces", "/next");
+    }
+  }
+
+  @Test
+  void gracefulShutdownClosesConnectionsStillInTheirFirstHeadAndDrainsRequests() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (TestUpstream u = new TestUpstream("u")) {
+      Gateway gw =
+          Gateway.start(
+              dev.kumaforge.gateway.config.GatewayConfig.parse(
+                  config(u, "headerTimeout: 60s") + "shutdown: {drainTimeout: 30s}\n", "test"));
+      java.util.concurrent.ExecutorService background =
+          java.util.concurrent.Executors.newCachedThreadPool();
+      try {
+        u.behave(
+            (ex, n) -> {
+              release.await(30, TimeUnit.SECONDS);
+              TestUpstream.respond(ex, 200, "{\"drained\":true}");
+            });
+        Socket inFlight = new Socket();
+        inFlight.connect(address(gw));
+        inFlight.setSoTimeout(30_000);
+        java.util.concurrent.Future<TlsFixture.Response> drained =
+            background.submit(() -> TlsFixture.get(inFlight, "/in-flight"));
+        await().until(() -> u.count.get() == 1);
+        List<Socket> partial = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          Socket s = new Socket();
+          s.connect(address(gw));
+          s.setSoTimeout(10_000);
+          if (i > 0) { // one sent nothing yet, two are halfway through their head
+            s.getOutputStream().write(ascii("GET /never HTTP/1.1\r\nHost: x\r\n").array());
+          }
+          partial.add(s);
+        }
+        await().until(() -> gw.listener("public").openConnections() == 4);
+        java.util.concurrent.Future<?> closing = background.submit(gw::close);
+        // closed by the shutdown although the header deadline (60 s) and the drain (30 s) are far
+        for (Socket s : partial) {
+          assertThat(readOrTimeout(s)).isEqualTo(-1);
+          s.close();
+        }
+        assertThat(closing).isNotDone();
+        release.countDown();
+        assertThat(drained.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        closing.get(10, TimeUnit.SECONDS);
+        inFlight.close();
+        assertThat(gw.listener("public").headerTimeouts()).isZero();
+        assertThat(u.seen).extracting(TestUpstream.Seen::path).containsExactly("/in-flight");
+      } finally {
+        release.countDown();
+        background.shutdownNow();
+        gw.close();
+      }
+    }
+  }
+
   private static int readOrTimeout(Socket s) throws IOException {
     try {
       return s.getInputStream().read();

@@ -6,6 +6,9 @@ import dev.kumaforge.backends.MockBackends;
 import dev.kumaforge.backends.config.BackendsConfig;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -14,6 +17,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -75,11 +80,16 @@ class SlowlorisLoadIT {
       ExecutorService pool = Executors.newCachedThreadPool();
       try {
         phase(address, pool); // warm-up
+        Map<Long, Map.Entry<String, Long>> cpu0 = threadCpu();
         long[] baseline = phase(address, pool);
+        Map<Long, Map.Entry<String, Long>> cpu1 = threadCpu();
         AtomicBoolean attacking = new AtomicBoolean(true);
         AtomicInteger closedByGateway = new AtomicInteger();
+        long timeoutsBefore = gw.listener("public").headerTimeouts();
         Future<?> attack = pool.submit(() -> attack(address, attacking, closedByGateway));
         long[] underAttack = phase(address, pool);
+        Map<Long, Map.Entry<String, Long>> cpu2 = threadCpu();
+        long timeoutsDuring = gw.listener("public").headerTimeouts() - timeoutsBefore;
         attacking.set(false);
         attack.get();
         System.out.printf(
@@ -93,6 +103,15 @@ class SlowlorisLoadIT {
             describe(underAttack),
             closedByGateway.get(),
             gw.listener("public").headerTimeouts());
+        System.out.printf(
+            "  CPU ms by thread group, baseline phase: %s%n"
+                + "  CPU ms by thread group, attack phase:   %s%n"
+                + "  gateway CPU (pekko threads) per header timeout in the attack phase, extra over"
+                + " baseline: %.3f ms (%d timeouts)%n",
+            cpuDiff(cpu0, cpu1),
+            cpuDiff(cpu1, cpu2),
+            (gatewayCpu(cpu1, cpu2) - gatewayCpu(cpu0, cpu1)) / 1e6 / timeoutsDuring,
+            timeoutsDuring);
         assertThat(closedByGateway.get()).isGreaterThanOrEqualTo(ATTACKERS);
       } finally {
         pool.shutdownNow();
@@ -115,7 +134,57 @@ class SlowlorisLoadIT {
     return all.stream().mapToLong(Long::longValue).sorted().toArray();
   }
 
+  /** CPU nanoseconds and name of every live thread, by thread id. */
+  private static Map<Long, Map.Entry<String, Long>> threadCpu() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, Map.Entry<String, Long>> m = new TreeMap<>();
+    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t == null) {
+        continue;
+      }
+      long ns = mx.getThreadCpuTime(t.getThreadId());
+      if (ns > 0) {
+        m.put(t.getThreadId(), Map.entry(t.getThreadName(), ns));
+      }
+    }
+    return m;
+  }
+
+  /** CPU ns used between two snapshots, by thread name (as of the second) with digits removed. */
+  private static Map<String, Long> used(
+      Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
+    Map<String, Long> m = new TreeMap<>();
+    after.forEach(
+        (id, e) -> {
+          Map.Entry<String, Long> b = before.get(id);
+          long ns = e.getValue() - (b == null ? 0 : b.getValue());
+          m.merge(e.getKey().replaceAll("[0-9]+", "#"), ns, Long::sum);
+        });
+    return m;
+  }
+
+  private static String cpuDiff(
+      Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
+    StringBuilder b = new StringBuilder();
+    used(before, after).entrySet().stream()
+        .filter(e -> e.getValue() > 20_000_000L)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e -> b.append(e.getKey()).append('=').append(e.getValue() / 1_000_000).append(' '));
+    return b.toString();
+  }
+
+  /** CPU ns of the gateway's Pekko threads (dispatcher, IO, scheduler) between two snapshots. */
+  private static long gatewayCpu(
+      Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
+    return used(before, after).entrySet().stream()
+        .filter(e -> e.getKey().startsWith("forge-gateway-"))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
   private static long[] client(InetSocketAddress address) throws IOException {
+    Thread.currentThread().setName("normal-client");
     long interval = TimeUnit.SECONDS.toNanos(1) / RATE_PER_CLIENT;
     int n = (int) (PHASE_NANOS / interval);
     long[] latencies = new long[n];
@@ -143,6 +212,7 @@ class SlowlorisLoadIT {
   /** Keeps ATTACKERS connections trickling one header line a second, reopening closed ones. */
   private static void attack(
       InetSocketAddress address, AtomicBoolean attacking, AtomicInteger closed) {
+    Thread.currentThread().setName("slowloris-attacker");
     List<SocketChannel> conns = new ArrayList<>();
     ByteBuffer sink = ByteBuffer.allocate(256);
     try {

@@ -28,18 +28,19 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
 /**
- * One connection's guard, between Pekko's HTTP server layer and the request handler: it refuses the
- * connection when the listener already has {@code maxConnections} open, closes it when a request's
- * headers have not fully arrived within {@code headerTimeout} of the accept (the first request) or
- * of the first byte of a later request's head on a keep-alive connection (a slow-header,
- * "slowloris", client; an idle keep-alive connection is left to the server's idle-timeout, so a
- * client reusing it never races the deadline), and answers the synthetic request that stands for
- * one {@link HeaderScan} refused (400, or 401 for an oversized credential, with {@code Connection:
- * close}).
+ * One connection's guard, between Pekko's HTTP server layer and the request handler: it closes the
+ * connection when a request's headers have not fully arrived within {@code headerTimeout} of the
+ * accept (the first request; {@link HeadGate} enforces that deadline until the first head got
+ * through, this stage for a head too long for {@link HeaderScan} to hold) or of the first byte of a
+ * later request's head on a keep-alive connection (a slow-header, "slowloris", client; an idle
+ * keep-alive connection is left to the server's idle-timeout, so a client reusing it never races
+ * the deadline), and answers the synthetic request that stands for one {@link HeaderScan} refused
+ * (400, or 401 for an oversized credential, with {@code Connection: close}). The {@code
+ * maxConnections} refusal is {@link HeadGate}'s.
  *
  * <pre>
- *   TCP -> [TLS] -> HTTP server layer --HttpRequest--> ConnectionGuard --> handler
- *                                     <-HttpResponse-- (entity end re-arms) <--
+ *   TCP -> [TLS] -> HeaderScan -> HeadGate -> HTTP server layer --HttpRequest--> ConnectionGuard
+ *                                                               <-HttpResponse-- (entity end re-arms)
  * </pre>
  *
  * <p>Pekko emits a request once its header block is parsed, so "request seen" is "headers ended".
@@ -96,7 +97,6 @@ final class ConnectionGuard
   public GraphStageLogic createLogic(Attributes attributes) {
     return new TimerGraphStageLogic(shape) {
       private final long timeoutNanos = limits.headerTimeout.toNanos();
-      private boolean counted;
       private long requests;
       private long responsesDone;
       private AsyncCallback<Done> responseDone;
@@ -176,14 +176,13 @@ final class ConnectionGuard
 
       @Override
       public void preStart() {
-        counted = true;
-        if (limits.open.incrementAndGet() > limits.maxConnections) {
-          limits.refused.increment();
-          completeStage();
-          return;
-        }
+        // materialized when the first head got through HeadGate: its deadline still runs from the
+        // accept (a head longer than HeaderScan holds gets here before it ended)
         responseDone = createAsyncCallback(d -> onResponseDone());
-        arm();
+        armed = true;
+        deadline = verdict.accepted + timeoutNanos;
+        timerPending = true;
+        scheduleOnce(DEADLINE, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       }
 
       private void arm() {
@@ -192,13 +191,6 @@ final class ConnectionGuard
         if (!timerPending) {
           timerPending = true;
           scheduleOnce(DEADLINE, limits.headerTimeout);
-        }
-      }
-
-      @Override
-      public void postStop() {
-        if (counted) {
-          limits.open.decrementAndGet();
         }
       }
 
@@ -285,7 +277,9 @@ final class ConnectionGuard
         AsyncCallback<Done> callback = responseDone;
         return data.watchTermination(
             (mat, done) -> {
-              done.whenComplete((d, e) -> callback.invoke(Done.done()));
+              // not whenComplete: Pekko's CompletionStage (Scala's FutureConverters) runs that on
+              // the common pool, which is a new thread per callback on a machine with 2 cores
+              done.whenCompleteAsync((d, e) -> callback.invoke(Done.done()), Runnable::run);
               return (Object) mat;
             });
       }

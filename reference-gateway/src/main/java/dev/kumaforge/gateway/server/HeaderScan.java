@@ -61,6 +61,9 @@ final class HeaderScan
   static final class Verdict {
     volatile Refusal refusal;
 
+    /** {@link System#nanoTime()} of the accept ({@link HeadGate}): the first head's deadline. */
+    volatile long accepted;
+
     /**
      * {@link System#nanoTime()} when the first byte of a request head that has not ended yet
      * arrived, 0 when none is open: {@link ConnectionGuard}'s header deadline on a keep-alive

@@ -25,6 +25,7 @@ import org.apache.pekko.japi.function.Function;
  * <pre>
  *   Tcp -> idle timeout -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
  *       -> HeaderScan (bare LF, TE on HTTP/1.0, oversized credentials; raw bytes)
+ *       -> HeadGate (maxConnections, first head's deadline; the rest exists once a head got through)
  *       -> Pekko HTTP server layer -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
  * </pre>
  *
