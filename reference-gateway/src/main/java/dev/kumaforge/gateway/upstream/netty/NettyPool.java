@@ -15,6 +15,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.event.LoggingAdapter;
@@ -48,7 +50,7 @@ final class NettyPool implements UpstreamQueue {
   private final int maxOpenRequests;
   private final AtomicInteger outstanding = new AtomicInteger();
   private final EventLoop[] loops;
-  private final ArrayDeque<Connection>[] idle;
+  private final List<ArrayDeque<Connection>> idle;
   private final ChannelGroup channels;
   private int idleCount;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -67,7 +69,6 @@ final class NettyPool implements UpstreamQueue {
   }
 
   /** As above; every channel opened is added to {@code channels} (closed with the transport). */
-  @SuppressWarnings("unchecked")
   NettyPool(
       EventLoopGroup group,
       Class<? extends SocketChannel> channelType,
@@ -77,10 +78,11 @@ final class NettyPool implements UpstreamQueue {
       LoggingAdapter log,
       ChannelGroup channels) {
     this.loops = EventLoops.loopsOf(group);
-    this.idle = new ArrayDeque[Math.max(1, loops.length)];
-    for (int i = 0; i < idle.length; i++) {
-      idle[i] = new ArrayDeque<>();
+    List<ArrayDeque<Connection>> lists = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, loops.length); i++) {
+      lists.add(new ArrayDeque<>());
     }
+    this.idle = List.copyOf(lists);
     this.channels = channels;
     this.authority = endpoint.authority();
     this.materializer = materializer;
@@ -154,8 +156,9 @@ final class NettyPool implements UpstreamQueue {
     if (idleCount == 0) {
       return null;
     }
-    for (int i = 0; i < idle.length; i++) {
-      Connection c = idle[(own + i) % idle.length].pollFirst();
+    int n = idle.size();
+    for (int i = 0; i < n; i++) {
+      Connection c = idle.get((own + i) % n).pollFirst();
       if (c != null) {
         idleCount--;
         return c;
@@ -166,7 +169,7 @@ final class NettyPool implements UpstreamQueue {
 
   /** The idle list of {@code c}'s loop. */
   private ArrayDeque<Connection> idleOf(Connection c) {
-    return idle[Math.max(0, EventLoops.indexOf(loops, c.channel().eventLoop()))];
+    return idle.get(Math.max(0, EventLoops.indexOf(loops, c.channel().eventLoop())));
   }
 
   /** Under the lock: connections to open so every pending request has one coming. */
@@ -290,7 +293,7 @@ final class NettyPool implements UpstreamQueue {
   /** Idle connections of {@code loop} (tests). */
   synchronized int idleOn(EventLoop loop) {
     int i = EventLoops.indexOf(loops, loop);
-    return i < 0 ? 0 : idle[i].size();
+    return i < 0 ? 0 : idle.get(i).size();
   }
 
   /** Connections open or opening (tests). */
