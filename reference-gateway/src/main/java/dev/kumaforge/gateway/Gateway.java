@@ -18,6 +18,7 @@ import dev.kumaforge.gateway.ratelimit.RateLimitMetrics;
 import dev.kumaforge.gateway.ratelimit.RedisConnections;
 import dev.kumaforge.gateway.server.ListenerServer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
+import dev.kumaforge.gateway.upstream.netty.EventLoops;
 import dev.kumaforge.gateway.upstream.netty.NettyTransport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,10 +62,12 @@ public final class Gateway implements AutoCloseable {
   private org.apache.pekko.actor.Cancellable fileWatch;
   private AiGateway ai;
   private NettyTransport netty;
+  private final EventLoops loops;
   private final Snapshot.SharedLimits shared;
 
   private Gateway(
       ActorSystem system,
+      EventLoops loops,
       Config pekkoConfig,
       NanoClock clock,
       Path configFile,
@@ -72,6 +75,7 @@ public final class Gateway implements AutoCloseable {
       GatewayMetrics metrics,
       Snapshot.SharedLimits shared) {
     this.system = system;
+    this.loops = loops;
     this.pekkoConfig = pekkoConfig;
     this.clock = clock;
     this.configFile = configFile;
@@ -108,16 +112,31 @@ public final class Gateway implements AutoCloseable {
                 RedisConnections.create(config.redis(), clock),
                 new RateLimitMetrics(metrics.registry()));
     ActorSystem system;
+    EventLoops loops = null;
     try {
       snapshot.set(Snapshot.build(config, pekko, clock, null, 1, shared));
-      system = ActorSystem.create("forge-gateway", pekko);
+      loops = sharedEventLoops(pekko);
+      system =
+          loops == null
+              ? ActorSystem.create("forge-gateway", pekko)
+              : ActorSystem.create(
+                  "forge-gateway",
+                  pekko,
+                  Gateway.class.getClassLoader(),
+                  loops.executionContext(
+                      t ->
+                          org.slf4j.LoggerFactory.getLogger(Gateway.class)
+                              .error("task failed on the gateway's event loops", t)));
     } catch (RuntimeException e) {
+      if (loops != null) {
+        loops.close();
+      }
       if (shared != null) {
         shared.connections().close();
       }
       throw e;
     }
-    Gateway gw = new Gateway(system, pekko, clock, configFile, snapshot, metrics, shared);
+    Gateway gw = new Gateway(system, loops, pekko, clock, configFile, snapshot, metrics, shared);
     try {
       gw.bind(config);
       return gw;
@@ -145,14 +164,36 @@ public final class Gateway implements AutoCloseable {
         .resolve();
   }
 
+  /**
+   * With {@code pekko.actor.default-dispatcher.executor = "default-executor"} (pekko.conf) the
+   * default dispatcher runs on Netty event loops that the upstream transport shares, as many as the
+   * dispatcher's fork-join parallelism; any other executor (for example {@code fork-join-executor})
+   * keeps the two apart and the transport gets {@code upstream.eventLoopThreads} loops of its own.
+   */
+  private static EventLoops sharedEventLoops(Config pekko) {
+    String path = "pekko.actor.default-dispatcher";
+    if (!"default-executor".equals(pekko.getString(path + ".executor"))) {
+      return null;
+    }
+    Config fj = pekko.getConfig(path + ".fork-join-executor");
+    int cores = Runtime.getRuntime().availableProcessors();
+    int threads = (int) Math.ceil(cores * fj.getDouble("parallelism-factor"));
+    threads =
+        Math.min(Math.max(threads, fj.getInt("parallelism-min")), fj.getInt("parallelism-max"));
+    return new EventLoops(threads, "forge-loop");
+  }
+
   private void bind(GatewayConfig config) {
     Http http = Http.get(system);
     Materializer mat = Materializer.matFromSystem(system);
     netty =
-        new NettyTransport(
-            config.upstream().eventLoopThreads(),
-            mat,
-            Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty"));
+        loops != null
+            ? new NettyTransport(
+                loops, mat, Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty"))
+            : new NettyTransport(
+                config.upstream().eventLoopThreads(),
+                mat,
+                Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty"));
     ProxyContext ctx =
         new ProxyContext(
             system,
@@ -401,6 +442,10 @@ public final class Gateway implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // the JVM may still exit; nothing else to release
+    } finally {
+      if (loops != null) {
+        loops.close(); // the dispatcher's threads: only once the actor system has stopped
+      }
     }
   }
 }

@@ -8,11 +8,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.event.LoggingAdapter;
@@ -23,12 +27,15 @@ import org.apache.pekko.stream.Materializer;
  * One endpoint's keep-alive connection pool on the Netty transport: at most {@code maxConnections}
  * connections, at most {@code maxOpenRequests} requests waiting or in flight (beyond: {@link
  * Offer#FULL}), idle connections closed after {@code keepAlive}; a connection serves one request at
- * a time and is reused only after its response completed.
+ * a time and is reused only after its response completed. Idle connections are kept per event loop:
+ * an offer made on one of the group's loops (the Pekko dispatcher running on the same loops, see
+ * {@link EventLoops}) takes a connection of its own loop first, so the write runs inline, and a
+ * connection opened from a loop is registered on that loop.
  *
  * <pre>
- * offer -> idle connection? -> write on its event loop
+ * offer -> idle connection (own loop first, then the others)? -> write on its event loop
  *       -> else pending queue (+ connect while pending > connecting and open < maxConnections)
- * response complete -> next pending request on the same connection, or back to idle
+ * response complete -> next pending request on the same connection, or back to its loop's idle
  * </pre>
  */
 final class NettyPool implements UpstreamQueue {
@@ -42,7 +49,10 @@ final class NettyPool implements UpstreamQueue {
   private final int maxConnections;
   private final int maxOpenRequests;
   private final AtomicInteger outstanding = new AtomicInteger();
-  private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+  private final EventLoop[] loops;
+  private final List<ArrayDeque<Connection>> idle;
+  private final ChannelGroup channels;
+  private int idleCount;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private int open;
   private int connecting;
@@ -55,6 +65,25 @@ final class NettyPool implements UpstreamQueue {
       Backend backend,
       Materializer materializer,
       LoggingAdapter log) {
+    this(group, channelType, endpoint, backend, materializer, log, null);
+  }
+
+  /** As above; every channel opened is added to {@code channels} (closed with the transport). */
+  NettyPool(
+      EventLoopGroup group,
+      Class<? extends SocketChannel> channelType,
+      Endpoint endpoint,
+      Backend backend,
+      Materializer materializer,
+      LoggingAdapter log,
+      ChannelGroup channels) {
+    this.loops = EventLoops.loopsOf(group);
+    List<ArrayDeque<Connection>> lists = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, loops.length); i++) {
+      lists.add(new ArrayDeque<>());
+    }
+    this.idle = List.copyOf(lists);
+    this.channels = channels;
     this.authority = endpoint.authority();
     this.materializer = materializer;
     this.log = log;
@@ -81,6 +110,9 @@ final class NettyPool implements UpstreamQueue {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (channels != null) {
+                      channels.add(ch);
+                    }
                     ch.pipeline()
                         .addLast(new IdleStateHandler(0, 0, tick, TimeUnit.NANOSECONDS))
                         .addLast(new HttpClientCodec())
@@ -100,12 +132,13 @@ final class NettyPool implements UpstreamQueue {
     }
     Connection c;
     int connects = 0;
+    int own = Math.max(0, EventLoops.indexOf(loops, EventLoops.current(loops)));
     synchronized (this) {
       if (closed) {
         outstanding.decrementAndGet();
         return Offer.CLOSED;
       }
-      c = idle.pollFirst();
+      c = pollIdle(own);
       if (c == null) {
         pending.addLast(new Pending(request, callback));
         connects = connectsNeeded();
@@ -116,6 +149,27 @@ final class NettyPool implements UpstreamQueue {
     }
     connect(connects);
     return Offer.ENQUEUED;
+  }
+
+  /** Under the lock: an idle connection, of loop {@code own} if there is one; or null. */
+  private Connection pollIdle(int own) {
+    if (idleCount == 0) {
+      return null;
+    }
+    int n = idle.size();
+    for (int i = 0; i < n; i++) {
+      Connection c = idle.get((own + i) % n).pollFirst();
+      if (c != null) {
+        idleCount--;
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The idle list of {@code c}'s loop. */
+  private ArrayDeque<Connection> idleOf(Connection c) {
+    return idle.get(Math.max(0, EventLoops.indexOf(loops, c.channel().eventLoop())));
   }
 
   /** Under the lock: connections to open so every pending request has one coming. */
@@ -130,8 +184,13 @@ final class NettyPool implements UpstreamQueue {
   }
 
   private void connect(int n) {
+    if (n == 0) {
+      return;
+    }
+    EventLoop own = EventLoops.current(loops);
+    Bootstrap b = own == null ? bootstrap : bootstrap.clone(own);
     for (int i = 0; i < n; i++) {
-      ChannelFuture f = bootstrap.connect();
+      ChannelFuture f = b.connect();
       f.addListener(
           x -> {
             if (x.isSuccess()) {
@@ -174,7 +233,8 @@ final class NettyPool implements UpstreamQueue {
         if (closed) {
           close = true;
         } else {
-          idle.addFirst(c);
+          idleOf(c).addFirst(c);
+          idleCount++;
         }
       }
     }
@@ -202,7 +262,9 @@ final class NettyPool implements UpstreamQueue {
     int connects;
     synchronized (this) {
       open--;
-      idle.remove(c);
+      if (idleOf(c).remove(c)) {
+        idleCount--;
+      }
       connects = closed ? 0 : connectsNeeded();
     }
     connect(connects);
@@ -228,6 +290,17 @@ final class NettyPool implements UpstreamQueue {
     }
   }
 
+  /** Idle connections of {@code loop} (tests). */
+  synchronized int idleOn(EventLoop loop) {
+    int i = EventLoops.indexOf(loops, loop);
+    return i < 0 ? 0 : idle.get(i).size();
+  }
+
+  /** Connections open or opening (tests). */
+  synchronized int openConnections() {
+    return open;
+  }
+
   String authority() {
     return authority;
   }
@@ -241,8 +314,12 @@ final class NettyPool implements UpstreamQueue {
     ArrayDeque<Connection> toClose;
     synchronized (this) {
       closed = true;
-      toClose = new ArrayDeque<>(idle);
-      idle.clear();
+      toClose = new ArrayDeque<>();
+      for (ArrayDeque<Connection> d : idle) {
+        toClose.addAll(d);
+        d.clear();
+      }
+      idleCount = 0;
     }
     for (Connection c : toClose) {
       Channel ch = c.channel();

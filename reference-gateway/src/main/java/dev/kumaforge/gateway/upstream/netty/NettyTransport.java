@@ -3,27 +3,26 @@ package dev.kumaforge.gateway.upstream.netty;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.stream.Materializer;
 
 /**
  * The gateway's Netty upstream client: one event loop group (epoll, NIO fallback) shared by every
- * backend with {@code connectionPool.transport: netty}, created on first use and shut down with the
- * gateway.
+ * backend with {@code connectionPool.transport: netty}: either its own, created on first use and
+ * shut down with the transport, or {@link EventLoops} shared with the Pekko dispatcher (owned by
+ * the caller; closing the transport then closes only its connections).
  *
  * <pre>{@code
- * NettyTransport netty = new NettyTransport(1, materializer, log);
+ * NettyTransport netty = new NettyTransport(1, materializer, log);      // own loops
+ * NettyTransport netty = new NettyTransport(loops, materializer, log);  // shared loops
  * UpstreamQueue q = netty.newQueue(endpoint, backendConfig);
  * netty.close();
  * }</pre>
@@ -32,7 +31,9 @@ public final class NettyTransport implements AutoCloseable {
   private final int threads;
   private final Materializer materializer;
   private final LoggingAdapter log;
-  private EventLoopGroup group;
+  private final EventLoops shared;
+  private final ChannelGroup channels;
+  private EventLoops own;
   private boolean closed;
 
   /**
@@ -46,6 +47,23 @@ public final class NettyTransport implements AutoCloseable {
     this.threads = threads;
     this.materializer = materializer;
     this.log = log;
+    this.shared = null;
+    this.channels = null;
+  }
+
+  /**
+   * Creates the transport on {@code loops}, which the caller shuts down after {@link #close}.
+   *
+   * @param loops event loops shared with the Pekko dispatcher
+   * @param materializer runs streamed request bodies
+   * @param log logs callback failures
+   */
+  public NettyTransport(EventLoops loops, Materializer materializer, LoggingAdapter log) {
+    this.threads = loops.size();
+    this.materializer = materializer;
+    this.log = log;
+    this.shared = loops;
+    this.channels = new DefaultChannelGroup("forge-upstream", GlobalEventExecutor.INSTANCE);
   }
 
   /** Whether native epoll is used. */
@@ -55,37 +73,44 @@ public final class NettyTransport implements AutoCloseable {
 
   /** A new keep-alive pool in front of {@code endpoint} with {@code backend}'s settings. */
   public UpstreamQueue newQueue(Endpoint endpoint, Backend backend) {
-    return new NettyPool(group(), channelType(), endpoint, backend, materializer, log);
+    return new NettyPool(
+        loops().group(), channelType(), endpoint, backend, materializer, log, channels);
   }
 
-  private synchronized EventLoopGroup group() {
+  private synchronized EventLoops loops() {
     if (closed) {
       throw new IllegalStateException("the Netty upstream transport is closed");
     }
-    if (group == null) {
-      IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-      group =
-          new MultiThreadIoEventLoopGroup(
-              threads, new DefaultThreadFactory("forge-upstream", true), factory);
+    if (shared != null) {
+      return shared;
     }
-    return group;
+    if (own == null) {
+      own = new EventLoops(threads, "forge-upstream");
+    }
+    return own;
   }
 
   private static Class<? extends SocketChannel> channelType() {
     return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
-  /** Closes every connection and stops the event loop threads (waits at most 2 s). */
+  /**
+   * Closes every connection and stops its own event loop threads (waits at most 2 s); shared loops
+   * keep running.
+   */
   @Override
   public void close() {
-    EventLoopGroup g;
+    EventLoops g;
     synchronized (this) {
       closed = true;
-      g = group;
-      group = null;
+      g = own;
+      own = null;
     }
     if (g != null) {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+      g.close();
+    }
+    if (channels != null) {
+      channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
   }
 }

@@ -1,0 +1,136 @@
+package dev.kumaforge.gateway.upstream.netty;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import scala.concurrent.ExecutionContextExecutor;
+
+/**
+ * A Netty event loop group (epoll, NIO fallback) that can also be the Pekko default dispatcher's
+ * executor, so that the Pekko server stages and the Netty upstream connections share threads: a
+ * task submitted from one of the group's threads runs on that same thread (queued behind the
+ * current task, no wake-up), a task from any other thread goes to the next loop (round robin).
+ *
+ * <pre>
+ * selector thread -> execute -> loop L (wake-up) -> server stage -> upstream write on L (inline)
+ * response on L -> async callback -> execute -> L (no wake-up) -> rendering, socket write on L
+ * </pre>
+ *
+ * <p>Nothing that blocks may run here: a blocked loop also stalls the upstream connections it owns
+ * and, unlike a fork-join pool, its queued tasks are not stolen by the other loops.
+ */
+public final class EventLoops implements AutoCloseable {
+  private final EventLoopGroup group;
+  private final EventLoop[] loops;
+
+  /**
+   * Starts {@code threads} event loop threads (daemon) named {@code name-N}.
+   *
+   * @param threads number of loops, at least 1
+   * @param name thread name prefix
+   */
+  public EventLoops(int threads, String name) {
+    IoHandlerFactory factory =
+        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group =
+        new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+    List<EventLoop> list = new ArrayList<>();
+    for (EventExecutor e : group) {
+      list.add((EventLoop) e);
+    }
+    this.loops = list.toArray(new EventLoop[0]);
+  }
+
+  /** The group (for channels). */
+  public EventLoopGroup group() {
+    return group;
+  }
+
+  /** Number of loops. */
+  public int size() {
+    return loops.length;
+  }
+
+  /** Loop {@code i} (0 to {@link #size()} - 1). */
+  EventLoop loop(int i) {
+    return loops[i];
+  }
+
+  /** The loop running on the calling thread, or null when it is not one of this group's. */
+  EventLoop current() {
+    return current(loops);
+  }
+
+  /** The loop of {@code loops} running on the calling thread, or null. */
+  static EventLoop current(EventLoop[] loops) {
+    for (EventLoop l : loops) {
+      if (l.inEventLoop()) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /** {@code loop}'s index in the group, or -1. */
+  static int indexOf(EventLoop[] loops, EventLoop loop) {
+    for (int i = 0; i < loops.length; i++) {
+      if (loops[i] == loop) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The group's loops (the array is shared, do not modify). */
+  static EventLoop[] loopsOf(EventLoopGroup group) {
+    List<EventLoop> list = new ArrayList<>();
+    for (EventExecutor e : group) {
+      if (e instanceof EventLoop l) {
+        list.add(l);
+      }
+    }
+    return list.toArray(new EventLoop[0]);
+  }
+
+  /**
+   * Runs {@code task} on the calling thread's loop when it is one of the group's, else the next.
+   */
+  public void execute(Runnable task) {
+    EventLoop own = current();
+    (own != null ? own : group.next()).execute(task);
+  }
+
+  /**
+   * This group as a Scala execution context (for {@code ActorSystem.create(...,
+   * defaultExecutionContext)}), reporting task failures to {@code reporter}.
+   */
+  public ExecutionContextExecutor executionContext(Consumer<Throwable> reporter) {
+    return new ExecutionContextExecutor() {
+      @Override
+      public void execute(Runnable task) {
+        EventLoops.this.execute(task);
+      }
+
+      @Override
+      public void reportFailure(Throwable cause) {
+        reporter.accept(cause);
+      }
+    };
+  }
+
+  /** Stops the loops (closing their channels) and waits at most 2 s. */
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+  }
+}
