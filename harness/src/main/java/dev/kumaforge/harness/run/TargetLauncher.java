@@ -28,16 +28,28 @@ public final class TargetLauncher {
   public static final List<String> GATEWAY_JVM =
       List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
 
-  /** Extra JVM options for reference gateway targets, e.g. a JFR recording while measured. */
+  /**
+   * Extra JVM options for reference gateway targets, e.g. a JFR recording while measured, a bigger
+   * heap or another collector (which then replaces the default ParallelGC).
+   */
   static final String GATEWAY_JAVA_OPTS = "FORGE_GATEWAY_JAVA_OPTS";
 
   static List<String> gatewayJvm() {
-    String extra = System.getenv(GATEWAY_JAVA_OPTS);
+    return gatewayJvm(System.getenv(GATEWAY_JAVA_OPTS));
+  }
+
+  /** The gateway JVM's options with {@code extra} (space-separated) appended. */
+  static List<String> gatewayJvm(String extra) {
     if (extra == null || extra.isBlank()) {
       return GATEWAY_JVM;
     }
+    List<String> options = List.of(extra.trim().split("\\s+"));
     List<String> all = new java.util.ArrayList<>(GATEWAY_JVM);
-    all.addAll(List.of(extra.trim().split("\\s+")));
+    if (options.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      // a collector named there replaces the default one (two collectors: the JVM refuses to start)
+      all.removeIf(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
+    }
+    all.addAll(options);
     return List.copyOf(all);
   }
 
