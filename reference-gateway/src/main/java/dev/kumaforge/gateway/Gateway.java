@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.dispatch.ThreadPoolConfig$;
 import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.stream.Materializer;
 
@@ -176,24 +178,23 @@ public final class Gateway implements AutoCloseable {
       return null;
     }
     Config fj = pekko.getConfig(path + ".fork-join-executor");
-    int cores = Runtime.getRuntime().availableProcessors();
-    int threads = (int) Math.ceil(cores * fj.getDouble("parallelism-factor"));
-    threads =
-        Math.min(Math.max(threads, fj.getInt("parallelism-min")), fj.getInt("parallelism-max"));
+    // sized as Pekko sizes the fork-join pool: cores x factor, within min and max
+    int threads =
+        ThreadPoolConfig$.MODULE$.scaledPoolSize(
+            fj.getInt("parallelism-min"),
+            fj.getDouble("parallelism-factor"),
+            fj.getInt("parallelism-max"));
     return new EventLoops(threads, "forge-loop");
   }
 
   private void bind(GatewayConfig config) {
     Http http = Http.get(system);
     Materializer mat = Materializer.matFromSystem(system);
+    LoggingAdapter upstreamLog = Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty");
     netty =
         loops != null
-            ? new NettyTransport(
-                loops, mat, Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty"))
-            : new NettyTransport(
-                config.upstream().eventLoopThreads(),
-                mat,
-                Logging.getLogger(system, "dev.kumaforge.gateway.upstream.netty"));
+            ? new NettyTransport(loops, mat, upstreamLog)
+            : new NettyTransport(config.upstream().eventLoopThreads(), mat, upstreamLog);
     ProxyContext ctx =
         new ProxyContext(
             system,

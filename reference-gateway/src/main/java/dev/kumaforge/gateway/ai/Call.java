@@ -511,7 +511,7 @@ final class Call {
                 timeout,
                 () -> {
                   if (a.decide()) {
-                    a.cancelQueue();
+                    a.cancelStream();
                     a.release();
                     fallback(d, "timeout", "no content within " + timeout);
                   }
@@ -989,7 +989,7 @@ final class Call {
           - (ctx.clock().nanoTime() - began) / 1_000_000;
     }
 
-    void cancelQueue() {
+    void cancelStream() {
       StreamRelay r = relay;
       if (r != null) {
         r.cancel();

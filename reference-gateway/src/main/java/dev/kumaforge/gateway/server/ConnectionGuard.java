@@ -179,18 +179,16 @@ final class ConnectionGuard
         // materialized when the first head got through HeadGate: its deadline still runs from the
         // accept (a head longer than HeaderScan holds gets here before it ended)
         responseDone = createAsyncCallback(d -> onResponseDone());
-        armed = true;
-        deadline = verdict.accepted + timeoutNanos;
-        timerPending = true;
-        scheduleOnce(DEADLINE, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        arm(verdict.accepted);
       }
 
-      private void arm() {
+      /** A header deadline of {@code headerTimeout} from {@code from} (a nanoTime value). */
+      private void arm(long from) {
         armed = true;
-        deadline = System.nanoTime() + timeoutNanos;
+        deadline = from + timeoutNanos;
         if (!timerPending) {
           timerPending = true;
-          scheduleOnce(DEADLINE, limits.headerTimeout);
+          scheduleOnce(DEADLINE, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
       }
 
@@ -241,7 +239,7 @@ final class ConnectionGuard
       private void onResponseDone() {
         responsesDone++;
         if (responsesDone == requests && !isClosed(responseOut)) {
-          arm();
+          arm(System.nanoTime());
         }
       }
 
@@ -279,7 +277,7 @@ final class ConnectionGuard
             (mat, done) -> {
               // not whenComplete: Pekko's CompletionStage (Scala's FutureConverters) runs that on
               // the common pool, which is a new thread per callback on a machine with 2 cores
-              done.whenCompleteAsync((d, e) -> callback.invoke(Done.done()), Runnable::run);
+              done.whenCompleteAsync((d, e) -> callback.invoke(Done.done()), Listening.DIRECT);
               return (Object) mat;
             });
       }

@@ -44,11 +44,7 @@ public final class EventLoops implements AutoCloseable {
         Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
         new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
-    List<EventLoop> list = new ArrayList<>();
-    for (EventExecutor e : group) {
-      list.add((EventLoop) e);
-    }
-    this.loops = list.toArray(new EventLoop[0]);
+    this.loops = loopsOf(group);
   }
 
   /** The group (for channels). */

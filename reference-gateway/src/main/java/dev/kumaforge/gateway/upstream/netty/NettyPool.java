@@ -52,7 +52,6 @@ final class NettyPool implements UpstreamQueue {
   private final EventLoop[] loops;
   private final List<ArrayDeque<Connection>> idle;
   private final ChannelGroup channels;
-  private int idleCount;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private int open;
   private int connecting;
@@ -153,14 +152,10 @@ final class NettyPool implements UpstreamQueue {
 
   /** Under the lock: an idle connection, of loop {@code own} if there is one; or null. */
   private Connection pollIdle(int own) {
-    if (idleCount == 0) {
-      return null;
-    }
     int n = idle.size();
     for (int i = 0; i < n; i++) {
       Connection c = idle.get((own + i) % n).pollFirst();
       if (c != null) {
-        idleCount--;
         return c;
       }
     }
@@ -234,7 +229,6 @@ final class NettyPool implements UpstreamQueue {
           close = true;
         } else {
           idleOf(c).addFirst(c);
-          idleCount++;
         }
       }
     }
@@ -262,9 +256,7 @@ final class NettyPool implements UpstreamQueue {
     int connects;
     synchronized (this) {
       open--;
-      if (idleOf(c).remove(c)) {
-        idleCount--;
-      }
+      idleOf(c).remove(c);
       connects = closed ? 0 : connectsNeeded();
     }
     connect(connects);
@@ -319,7 +311,6 @@ final class NettyPool implements UpstreamQueue {
         toClose.addAll(d);
         d.clear();
       }
-      idleCount = 0;
     }
     for (Connection c : toClose) {
       Channel ch = c.channel();
