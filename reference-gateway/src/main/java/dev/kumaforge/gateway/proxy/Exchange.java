@@ -7,8 +7,11 @@ import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.internal.Json;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.PekkoHeaders;
 import dev.kumaforge.gateway.upstream.UpstreamFailure;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -16,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -147,8 +149,7 @@ final class Exchange {
     Attempt a = new Attempt(ep);
     ep.active().incrementAndGet();
     HttpRequest r = request.withUri(request.getUri().toRelative());
-    a.timer =
-        ctx.system().scheduler().scheduleOnce(Duration.ofNanos(tryTimeout), a, ctx.dispatcher());
+    a.timer = TryTimer.schedule(a, tryTimeout);
     int index = backend.indexOf(ep);
     UpstreamQueue queue = backend.queue(index, e -> ctx.newQueue(backend, e));
     UpstreamQueue.Offer offer = queue.offer(r, a);
@@ -163,14 +164,21 @@ final class Exchange {
   }
 
   /** One try: completed by the response, a failure or its timer, whichever comes first. */
-  private final class Attempt extends AtomicBoolean implements Runnable, UpstreamQueue.Callback {
+  private final class Attempt extends AtomicBoolean
+      implements Runnable, TimerTask, UpstreamQueue.Callback {
     private static final long serialVersionUID = 1L;
     private final transient Endpoint endpoint;
-    private transient volatile Cancellable timer;
+    private transient volatile Timeout timer;
     private transient volatile Runnable abort;
 
     Attempt(Endpoint endpoint) {
       this.endpoint = endpoint;
+    }
+
+    /** The try timer fired (on the timer's thread): the timeout is handled on the dispatcher. */
+    @Override
+    public void run(Timeout timeout) {
+      ctx.dispatcher().execute(this);
     }
 
     @Override
@@ -194,7 +202,7 @@ final class Exchange {
     void refused() {
       endpoint.active().decrementAndGet();
       if (compareAndSet(false, true)) {
-        Cancellable t = timer;
+        Timeout t = timer;
         if (t != null) {
           t.cancel();
         }
@@ -219,7 +227,7 @@ final class Exchange {
         }
         return;
       }
-      Cancellable t = timer;
+      Timeout t = timer;
       if (t != null) {
         t.cancel();
       }
@@ -272,7 +280,9 @@ final class Exchange {
       }
     }
     List<HttpHeader> headers = Headers.forClient(response.getHeaders());
-    finish(filters.applyToResponse(headers == null ? response : response.withHeaders(headers)));
+    finish(
+        filters.applyToResponse(
+            headers == null ? response : PekkoHeaders.withHeaders(response, headers)));
   }
 
   private void endpointFailed(Endpoint ep, boolean gatewayError, boolean localOrigin) {

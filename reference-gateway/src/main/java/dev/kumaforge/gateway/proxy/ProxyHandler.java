@@ -17,6 +17,7 @@ import dev.kumaforge.gateway.tls.ClientIdentity;
 import dev.kumaforge.gateway.tls.TrafficPermission;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.PekkoHeaders;
 import dev.kumaforge.gateway.upstream.UpstreamFailure;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
 import java.net.InetAddress;
@@ -294,7 +295,7 @@ public final class ProxyHandler
     }
     HttpRequest upstream =
         filters.isEmpty()
-            ? request.withHeaders(headers)
+            ? PekkoHeaders.withHeaders(request, headers)
             : filters.applyToRequest(request, headers, router.prefix(index));
     if (route.mirror() != null && !(upstream.entity() instanceof HttpEntity.Strict)) {
       OptionalLong length = upstream.entity().getContentLengthOption();

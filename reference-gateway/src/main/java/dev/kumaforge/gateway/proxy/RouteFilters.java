@@ -1,6 +1,7 @@
 package dev.kumaforge.gateway.proxy;
 
 import dev.kumaforge.gateway.config.Route;
+import dev.kumaforge.gateway.upstream.PekkoHeaders;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -84,7 +85,7 @@ final class RouteFilters {
   /** Applies the request modifier and rewrite; {@code prefix} is the PathPrefix matched. */
   HttpRequest applyToRequest(HttpRequest req, List<HttpHeader> headers, String prefix) {
     List<HttpHeader> h = request == null ? headers : request.apply(headers);
-    HttpRequest out = req.withHeaders(h);
+    HttpRequest out = PekkoHeaders.withHeaders(req, h);
     if (rewrite != null) {
       Route.PathRewrite p = rewrite.path();
       String path = req.getUri().path();
@@ -101,7 +102,7 @@ final class RouteFilters {
           }
         }
         withHost.add(RawHeader.create("Host", rewrite.hostname()));
-        out = out.withHeaders(withHost);
+        out = PekkoHeaders.withHeaders(out, withHost);
       }
     }
     return out;
@@ -123,7 +124,7 @@ final class RouteFilters {
     }
     List<HttpHeader> current = new ArrayList<>();
     resp.getHeaders().forEach(current::add);
-    return resp.withHeaders(response.apply(current));
+    return PekkoHeaders.withHeaders(resp, response.apply(current));
   }
 
   /** Compiled set/add/remove. */

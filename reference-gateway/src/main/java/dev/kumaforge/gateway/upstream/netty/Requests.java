@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -57,7 +58,7 @@ final class Requests {
           uri,
           body,
           headers,
-          DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders());
+          EmptyHttpHeaders.INSTANCE); // a full request with Content-Length has no trailers
     }
     if (entity.getContentLengthOption().isPresent()) {
       headers.set(HttpHeaderNames.CONTENT_LENGTH, entity.getContentLengthOption().getAsLong());

@@ -1,5 +1,6 @@
 package dev.kumaforge.gateway.upstream.netty;
 
+import dev.kumaforge.gateway.upstream.PekkoHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -98,7 +99,7 @@ final class Responses {
         list.add(RawHeader.create(name.toString(), e.getValue().toString()));
       }
     }
-    return HttpResponse.create().withStatus(status(code)).withHeaders(list).withEntity(entity);
+    return PekkoHeaders.response(status(code), list, entity);
   }
 
   private static boolean skipped(CharSequence name) {
