@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /** The gateway's Prometheus metrics, in a registry of its own. */
@@ -35,10 +36,9 @@ public final class GatewayMetrics {
   private final Counter mirrored;
   private final Gauge configVersion;
   private final Gauge endpointHealthy;
-  private final ConcurrentHashMap<String, CounterDataPoint> requestPoints =
-      new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, DistributionDataPoint> latencyPoints =
-      new ConcurrentHashMap<>();
+
+  /** Route -> its latency point and request counters by status (no key string per request). */
+  private final ConcurrentHashMap<String, RoutePoints> routePoints = new ConcurrentHashMap<>();
 
   /** Metrics without live backend gauges (for tests of single components). */
   public GatewayMetrics() {
@@ -211,17 +211,37 @@ public final class GatewayMetrics {
 
   /** Counts a response and its latency. */
   public void request(String route, int status, long nanos) {
-    String key = route + '\u0000' + status;
-    CounterDataPoint p = requestPoints.get(key);
-    if (p == null) {
-      p = requestPoints.computeIfAbsent(key, k -> requests.labelValues(route, status(status)));
+    RoutePoints points = routePoints.get(route);
+    if (points == null) {
+      points = routePoints.computeIfAbsent(route, r -> new RoutePoints(latency.labelValues(r)));
     }
-    p.inc();
-    DistributionDataPoint d = latencyPoints.get(route);
-    if (d == null) {
-      d = latencyPoints.computeIfAbsent(route, r -> latency.labelValues(r));
+    points.requests(requests, route, status).inc();
+    points.latency.observe(nanos / 1e9);
+  }
+
+  /** One route's data points; the status counters are looked up once per status code. */
+  private static final class RoutePoints {
+    private static final int STATUSES = 600;
+    private final DistributionDataPoint latency;
+    private final AtomicReferenceArray<CounterDataPoint> byStatus =
+        new AtomicReferenceArray<>(STATUSES);
+
+    RoutePoints(DistributionDataPoint latency) {
+      this.latency = latency;
     }
-    d.observe(nanos / 1e9);
+
+    CounterDataPoint requests(Counter requests, String route, int status) {
+      if (status < 0 || status >= STATUSES) {
+        return requests.labelValues(route, status(status));
+      }
+      CounterDataPoint p = byStatus.get(status);
+      if (p == null) {
+        // the registry returns the same point for the same labels, so a race only looks it up twice
+        p = requests.labelValues(route, status(status));
+        byStatus.set(status, p);
+      }
+      return p;
+    }
   }
 
   private static String status(int status) {
