@@ -31,4 +31,9 @@ final class TryTimer {
   static Timeout schedule(TimerTask task, long delayNanos) {
     return WHEEL.newTimeout(task, delayNanos, TimeUnit.NANOSECONDS);
   }
+
+  /** Timeouts scheduled and neither expired nor removed after their cancellation yet. */
+  static long pending() {
+    return WHEEL.pendingTimeouts();
+  }
 }
