@@ -51,7 +51,7 @@ public final class PekkoHeaders {
   /** An HTTP/1.1 response built in one allocation (not create().withStatus().withHeaders()...). */
   public static HttpResponse response(
       StatusCode status, List<? extends HttpHeader> headers, ResponseEntity entity) {
-    return new org.apache.pekko.http.scaladsl.model.HttpResponse(
+    return org.apache.pekko.http.scaladsl.model.HttpResponse.apply(
         (org.apache.pekko.http.scaladsl.model.StatusCode) status,
         seq(headers),
         (org.apache.pekko.http.scaladsl.model.ResponseEntity) entity,
