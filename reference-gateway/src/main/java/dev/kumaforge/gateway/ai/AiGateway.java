@@ -152,7 +152,7 @@ public final class AiGateway {
     }
     tokens = new TokenCounter(config.ai().tokenCacheSize());
     if (warmEncodings(config)) {
-      // once, before the listeners take traffic: the tables just loaded move to the old
+      // once per JVM, before the listeners take traffic: the tables just loaded move to the old
       // generation now instead of being copied by every young collection for the first minute
       System.gc();
     }
@@ -190,8 +190,11 @@ public final class AiGateway {
         names.add(d.encoding());
       }
     }
-    names.forEach(tc::warm);
-    return !names.isEmpty();
+    boolean loaded = false;
+    for (String n : names) {
+      loaded |= tc.warm(n);
+    }
+    return loaded;
   }
 
   /** Closes the session store. */
