@@ -71,7 +71,10 @@ final class Call {
   private final Snapshot snap;
   private final ConsumerConfig consumer;
   private final Kind kind;
-  private final HttpRequest request;
+
+  /** The client's request; null once a stream answers (kept by the call for the whole stream). */
+  private HttpRequest request;
+
   private final long start;
   private final boolean anthropicClient;
   private final CompletableFuture<HttpResponse> result = new CompletableFuture<>();
@@ -91,6 +94,10 @@ final class Call {
   private String sessionId;
   private List<JsonNode> messages;
   private List<JsonNode> sent;
+
+  /** The prompt tokens to charge when a stream reports no usage, fixed when the stream answers. */
+  private long streamPromptEstimate = -1;
+
   private HttpResponse lastError;
   private String lastReason;
 
@@ -715,78 +722,91 @@ final class Call {
   }
 
   private void strictAttempt(Attempt a, HttpResponse resp) {
-    AiGateway.toStrict(
-            resp.entity(), Math.max(1, a.remainingMillis()), AiGateway.MAX_BODY, ctx.materializer())
-        .whenCompleteAsync(
-            (strict, err) ->
-                guard(
-                    () -> {
-                      if (!a.decide()) {
-                        return;
-                      }
-                      a.release();
-                      String text = err == null ? strict.getData().utf8String() : null;
-                      JsonNode json = text == null ? null : Wire.parse(text);
-                      if (json == null || !json.isObject()) {
-                        fallback(
-                            a.d,
-                            "malformed",
-                            err != null
-                                ? "reading the answer: " + err.getMessage()
-                                : "answer is not JSON");
-                        return;
-                      }
-                      String out;
-                      Usage usage;
-                      ObjectNode assistant = null;
-                      if (kind == Kind.CHAT && a.d.style() == AiConfig.Style.anthropic) {
-                        ObjectNode translated =
-                            Anthropic.response(json, ctx.clock().currentTimeMillis() / 1000);
-                        out = translated.toString();
-                        usage = Anthropic.usage(json);
-                        if (sessionId != null) {
-                          assistant = Anthropic.assistant(translated);
-                        }
-                      } else if (kind == Kind.MESSAGES) {
-                        out = text;
-                        usage = Anthropic.usage(json);
-                      } else {
-                        out = text;
-                        JsonNode u = json.path("usage");
-                        usage =
-                            new Usage(
-                                u.path("prompt_tokens").asLong(),
-                                u.path("completion_tokens").asLong());
-                        if (kind == Kind.CHAT && sessionId != null) {
-                          assistant = Anthropic.assistant(json);
-                        }
-                      }
-                      double ttft = (ctx.clock().nanoTime() - start) / 1e9;
-                      gw.stats(a.d).ttft(ttft * 1000);
-                      gw.metrics().ttft(a.d.model(), ttft);
-                      settle(a.d, usage, 0);
-                      HttpResponse r = AiGateway.json(200, out);
-                      if (cacheKey != null) {
-                        gw.responses().put(cacheKey, out);
-                      }
-                      if (sessionId == null) {
-                        // nothing to store: no hop through the dispatcher
-                        gw.metrics().request(aliasName, consumer.name(), 200);
-                        result.complete(r);
-                        return;
-                      }
-                      storeAnswer(assistant)
-                          .whenCompleteAsync(
-                              (v, storeErr) -> {
-                                HttpResponse answer = storeErr == null ? r : sessionLost(storeErr);
-                                gw.metrics()
-                                    .request(
-                                        aliasName, consumer.name(), answer.status().intValue());
-                                result.complete(answer);
-                              },
-                              ctx.dispatcher());
-                    }),
-            ctx.dispatcher());
+    whenDone(
+        AiGateway.toStrict(
+            resp.entity(),
+            Math.max(1, a.remainingMillis()),
+            AiGateway.MAX_BODY,
+            ctx.materializer()),
+        (strict, err) ->
+            guard(
+                () -> {
+                  if (!a.decide()) {
+                    return;
+                  }
+                  a.release();
+                  String text = err == null ? strict.getData().utf8String() : null;
+                  JsonNode json = text == null ? null : Wire.parse(text);
+                  if (json == null || !json.isObject()) {
+                    fallback(
+                        a.d,
+                        "malformed",
+                        err != null
+                            ? "reading the answer: " + err.getMessage()
+                            : "answer is not JSON");
+                    return;
+                  }
+                  String out;
+                  Usage usage;
+                  ObjectNode assistant = null;
+                  if (kind == Kind.CHAT && a.d.style() == AiConfig.Style.anthropic) {
+                    ObjectNode translated =
+                        Anthropic.response(json, ctx.clock().currentTimeMillis() / 1000);
+                    out = translated.toString();
+                    usage = Anthropic.usage(json);
+                    if (sessionId != null) {
+                      assistant = Anthropic.assistant(translated);
+                    }
+                  } else if (kind == Kind.MESSAGES) {
+                    out = text;
+                    usage = Anthropic.usage(json);
+                  } else {
+                    out = text;
+                    JsonNode u = json.path("usage");
+                    usage =
+                        new Usage(
+                            u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong());
+                    if (kind == Kind.CHAT && sessionId != null) {
+                      assistant = Anthropic.assistant(json);
+                    }
+                  }
+                  double ttft = (ctx.clock().nanoTime() - start) / 1e9;
+                  gw.stats(a.d).ttft(ttft * 1000);
+                  gw.metrics().ttft(a.d.model(), ttft);
+                  settle(a.d, usage, 0);
+                  HttpResponse r = AiGateway.json(200, out);
+                  if (cacheKey != null) {
+                    gw.responses().put(cacheKey, out);
+                  }
+                  if (sessionId == null) {
+                    // nothing to store: no hop through the dispatcher
+                    gw.metrics().request(aliasName, consumer.name(), 200);
+                    result.complete(r);
+                    return;
+                  }
+                  storeAnswer(assistant)
+                      .whenCompleteAsync(
+                          (v, storeErr) -> {
+                            HttpResponse answer = storeErr == null ? r : sessionLost(storeErr);
+                            gw.metrics()
+                                .request(aliasName, consumer.name(), answer.status().intValue());
+                            result.complete(answer);
+                          },
+                          ctx.dispatcher());
+                }));
+  }
+
+  /**
+   * Runs {@code k} at once when {@code stage} is complete already (this runs on a dispatcher
+   * thread: no second hop), else on the dispatcher when it completes.
+   */
+  private <T> void whenDone(
+      CompletionStage<T> stage, java.util.function.BiConsumer<? super T, ? super Throwable> k) {
+    if (stage instanceof CompletableFuture<T> f && f.isDone()) {
+      f.whenComplete(k);
+    } else {
+      stage.whenCompleteAsync(k, ctx.dispatcher());
+    }
   }
 
   private HttpResponse sessionLost(Throwable err) {
@@ -818,7 +838,7 @@ final class Call {
         kind == Kind.MESSAGES
             ? new AnthropicPassthroughStream()
             : a.d.style() == AiConfig.Style.openai
-                ? new OpenAiStream(clientWantsUsage)
+                ? new OpenAiStream(clientWantsUsage, sessionId != null)
                 : new AnthropicToOpenAiStream(
                     clientWantsUsage, ctx.clock().currentTimeMillis() / 1000);
     StreamRelay relay = new StreamRelay(t);
@@ -828,45 +848,72 @@ final class Call {
       relay.cancel();
       return;
     }
-    // one hand-over per stream: the relay reports the first content (or an end before any)
+    // one hand-over per stream: the relay reports the first content (or an end before any). The
+    // first content is answered at once, on the thread that saw it (the upstream body's stream, or
+    // this one): no dispatcher task between the provider's first token and the client's. An end
+    // before content (fallback) or a cancellation (timer, client) is decided on the dispatcher.
     relay
         .ready()
-        .whenCompleteAsync(
-            (v, err) ->
+        .whenComplete(
+            (v, err) -> {
+              if (relay.contentSeen() && !a.decided.get()) {
                 guard(
                     () -> {
-                      if (a.decided.get()) {
-                        return;
-                      }
-                      if (relay.contentSeen()) {
-                        if (a.decide()) {
-                          respondStream(a, t, relay);
-                        }
-                        return;
-                      }
-                      if (!a.decide()) {
-                        return;
-                      }
-                      Throwable failure = relay.failure();
-                      if (failure == null && t.finished() && t.upstreamError() == null) {
+                      if (a.decide()) {
                         respondStream(a, t, relay);
-                        return;
                       }
-                      a.release();
-                      relay.cancel();
-                      String why =
-                          failure != null
-                              ? failure.getMessage()
-                              : t.upstreamError() != null
-                                  ? t.upstreamError()
-                                  : "the stream ended before any content";
-                      fallback(a.d, "stream_error", "stream failed before content: " + why);
-                    }),
-            ctx.dispatcher());
+                    });
+              } else {
+                ctx.dispatcher().execute(() -> noContentYet(a, t, relay));
+              }
+            });
+  }
+
+  /** The stream ended, failed or was cancelled before any content. */
+  private void noContentYet(Attempt a, StreamTranslator t, StreamRelay relay) {
+    guard(
+        () -> {
+          if (a.decided.get()) {
+            return;
+          }
+          if (relay.contentSeen()) {
+            if (a.decide()) {
+              respondStream(a, t, relay);
+            }
+            return;
+          }
+          if (!a.decide()) {
+            return;
+          }
+          Throwable failure = relay.failure();
+          if (failure == null && t.finished() && t.upstreamError() == null) {
+            respondStream(a, t, relay);
+            return;
+          }
+          a.release();
+          relay.cancel();
+          String why =
+              failure != null
+                  ? failure.getMessage()
+                  : t.upstreamError() != null
+                      ? t.upstreamError()
+                      : "the stream ended before any content";
+          fallback(a.d, "stream_error", "stream failed before content: " + why);
+        });
   }
 
   private void respondStream(Attempt a, StreamTranslator t, StreamRelay relay) {
     long firstContent = ctx.clock().nanoTime();
+    // no fallback from here on: what only the attempts needed need not live as long as the stream
+    streamPromptEstimate = Math.max(0, estimate - maxTokens(a.d));
+    request = null;
+    body = null;
+    messages = null;
+    candidates = null;
+    lastError = null;
+    if (sessionId == null) {
+      sent = null;
+    }
     double ttft = (firstContent - start) / 1e9;
     gw.stats(a.d).ttft(ttft * 1000);
     gw.metrics().ttft(a.d.model(), ttft);
@@ -942,7 +989,8 @@ final class Call {
       prompt = usage.promptTokens();
       completion = usage.completionTokens();
     } else {
-      prompt = Math.max(0, estimate - maxTokens(d));
+      prompt =
+          streamPromptEstimate >= 0 ? streamPromptEstimate : Math.max(0, estimate - maxTokens(d));
       completion = contentEvents;
     }
     gw.accounting().reconcile(admission, consumer, estimate, d, prompt, completion);

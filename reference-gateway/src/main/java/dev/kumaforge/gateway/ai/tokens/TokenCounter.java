@@ -7,6 +7,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,6 +24,9 @@ public final class TokenCounter {
   public static final int REPLY_PRIMING = 3;
 
   private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+
+  /** The encodings {@link #warm} loaded in this JVM. */
+  private static final Set<String> WARMED = ConcurrentHashMap.newKeySet();
 
   private final Map<String, Encoding> encodings = new ConcurrentHashMap<>();
   private final Cache<String, Integer> cache;
@@ -41,6 +45,16 @@ public final class TokenCounter {
             REGISTRY
                 .getEncoding(n)
                 .orElseThrow(() -> new IllegalArgumentException("unknown encoding " + n)));
+  }
+
+  /**
+   * Loads {@code encoding}'s tables now (tens of MB for o200k_base, about 0.5 s), so that no
+   * request pays for it and the tables are allocated before the gateway takes traffic. True when
+   * this call loaded them (the first for this encoding in this JVM: jtokkit's registry keeps them).
+   */
+  public boolean warm(String encoding) {
+    encoding(encoding).countTokensOrdinary("warm");
+    return WARMED.add(encoding);
   }
 
   /** Tokens of plain {@code text}. */

@@ -20,7 +20,10 @@ public final class OpenAiStream implements StreamTranslator {
   private static final int MAX_SCANNED = 1 << 20;
 
   private final boolean clientWantsUsage;
-  private final Wire.MessageBuilder message = new Wire.MessageBuilder();
+
+  /** The assistant message, or null when the caller does not need it (no session to store). */
+  private final Wire.MessageBuilder message;
+
   private Usage usage;
   private boolean finished;
   private String error;
@@ -36,7 +39,16 @@ public final class OpenAiStream implements StreamTranslator {
 
   /** {@code clientWantsUsage}: the client set stream_options.include_usage itself. */
   public OpenAiStream(boolean clientWantsUsage) {
+    this(clientWantsUsage, true);
+  }
+
+  /**
+   * {@code keepMessage}: assemble the assistant message ({@link #assistantMessage()}); without it
+   * the answer's text is not kept for the length of the stream and the message is empty.
+   */
+  public OpenAiStream(boolean clientWantsUsage, boolean keepMessage) {
     this.clientWantsUsage = clientWantsUsage;
+    this.message = keepMessage ? new Wire.MessageBuilder() : null;
   }
 
   @Override
@@ -54,7 +66,9 @@ public final class OpenAiStream implements StreamTranslator {
     }
     boolean content = false;
     if (choicesArray && choicesSize > 0 && deltaContent != null && !deltaContent.isEmpty()) {
-      message.text.append(deltaContent);
+      if (message != null) {
+        message.text.append(deltaContent);
+      }
       content = true;
     }
     if (content) {
@@ -85,20 +99,23 @@ public final class OpenAiStream implements StreamTranslator {
     if (choices.isArray() && choices.size() > 0) {
       JsonNode delta = choices.get(0).path("delta");
       if (delta.path("content").isTextual() && !delta.get("content").asText().isEmpty()) {
-        message.text.append(delta.get("content").asText());
+        if (message != null) {
+          message.text.append(delta.get("content").asText());
+        }
         content = true;
       }
       if (delta.path("tool_calls").isArray()) {
         for (JsonNode tc : delta.get("tool_calls")) {
           int index = tc.path("index").asInt(0);
-          message.tool(
-              index,
-              tc.path("id").isTextual() ? tc.get("id").asText() : null,
-              tc.path("function").path("name").isTextual()
-                  ? tc.get("function").get("name").asText()
-                  : null);
-          String args = tc.path("function").path("arguments").asText("");
-          message.arguments(index, args);
+          if (message != null) {
+            message.tool(
+                index,
+                tc.path("id").isTextual() ? tc.get("id").asText() : null,
+                tc.path("function").path("name").isTextual()
+                    ? tc.get("function").get("name").asText()
+                    : null);
+            message.arguments(index, tc.path("function").path("arguments").asText(""));
+          }
           content = true;
         }
       }
@@ -285,7 +302,7 @@ public final class OpenAiStream implements StreamTranslator {
 
   @Override
   public ObjectNode assistantMessage() {
-    return message.build();
+    return (message != null ? message : new Wire.MessageBuilder()).build();
   }
 
   @Override

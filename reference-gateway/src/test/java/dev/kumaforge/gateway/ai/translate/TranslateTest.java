@@ -134,6 +134,29 @@ class TranslateTest {
     }
   }
 
+  /**
+   * Without a session to store the answer in, the translator keeps no text for the length of the
+   * stream; what reaches the client and the accounting is the same.
+   */
+  @Test
+  void openAiStreamWithoutTheMessageSendsAndCountsTheSame() {
+    for (boolean wantsUsage : new boolean[] {false, true}) {
+      OpenAiStream kept = new OpenAiStream(wantsUsage, true);
+      OpenAiStream light = new OpenAiStream(wantsUsage, false);
+      for (String chunk : CHUNKS) {
+        SseFramer.Event e = new SseFramer.Event(null, chunk);
+        assertThat(light.onEvent(e)).as(chunk).isEqualTo(kept.onEvent(e));
+        assertThat(light.onTree(chunk)).as(chunk).isEqualTo(kept.onTree(chunk));
+      }
+      assertThat(light.usage()).isEqualTo(kept.usage());
+      assertThat(light.contentEvents()).isEqualTo(kept.contentEvents()).isPositive();
+      assertThat(light.upstreamError()).isEqualTo(kept.upstreamError());
+      assertThat(kept.assistantMessage().path("content").asText()).isNotEmpty();
+      assertThat(light.assistantMessage().path("content").asText("")).isEmpty();
+      assertThat(light.assistantMessage().has("tool_calls")).isFalse();
+    }
+  }
+
   @Test
   void framerSplitsExactlyAsTheFormerRegexFramerWhateverTheBytesAndChunking() {
     String[] pieces = {
