@@ -18,11 +18,13 @@ import dev.kumaforge.gateway.ai.translate.Wire;
 import dev.kumaforge.gateway.config.AiConfig;
 import dev.kumaforge.gateway.consumer.ConsumerConfig;
 import dev.kumaforge.gateway.internal.Headers;
+import dev.kumaforge.gateway.internal.TryTimer;
 import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import io.netty.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +35,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -511,19 +512,21 @@ final class Call {
         backend.config().retry().perTryTimeout() != null
             ? backend.config().retry().perTryTimeout()
             : backend.config().timeouts().http().requestTimeout();
+    // a hashed wheel, not Pekko's scheduler: a cancelled Pekko task stays in its wheel (and
+    // survives young collections) until its slot comes round
     a.timer =
-        ctx.system()
-            .scheduler()
-            .scheduleOnce(
-                timeout,
-                () -> {
-                  if (a.decide()) {
-                    a.cancelStream();
-                    a.release();
-                    fallback(d, "timeout", "no content within " + timeout);
-                  }
-                },
-                ctx.dispatcher());
+        TryTimer.schedule(
+            t ->
+                ctx.dispatcher()
+                    .execute(
+                        () -> {
+                          if (a.decide()) {
+                            a.cancelStream();
+                            a.release();
+                            fallback(d, "timeout", "no content within " + timeout);
+                          }
+                        }),
+            timeout.toNanos());
     // the backend's per-endpoint request queue in front of its connection pool (as the proxy
     // path): no per-request pool lookup; results continue on the Pekko dispatcher
     int index = backend.indexOf(ep);
@@ -1011,7 +1014,7 @@ final class Call {
     final long began = ctx.clock().nanoTime();
     final AtomicBoolean decided = new AtomicBoolean();
     final AtomicBoolean released = new AtomicBoolean();
-    volatile Cancellable timer;
+    volatile Timeout timer;
     volatile StreamRelay relay;
 
     Attempt(AiConfig.Deployment d, Endpoint ep) {
@@ -1024,7 +1027,7 @@ final class Call {
       if (!decided.compareAndSet(false, true)) {
         return false;
       }
-      Cancellable tm = timer;
+      Timeout tm = timer;
       if (tm != null) {
         tm.cancel();
       }

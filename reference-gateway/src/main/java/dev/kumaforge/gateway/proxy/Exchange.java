@@ -5,6 +5,7 @@ import dev.kumaforge.gateway.harden.BodyGuard;
 import dev.kumaforge.gateway.internal.ErrorResponses;
 import dev.kumaforge.gateway.internal.Headers;
 import dev.kumaforge.gateway.internal.Json;
+import dev.kumaforge.gateway.internal.TryTimer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.PekkoHeaders;

@@ -1,4 +1,4 @@
-package dev.kumaforge.gateway.proxy;
+package dev.kumaforge.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

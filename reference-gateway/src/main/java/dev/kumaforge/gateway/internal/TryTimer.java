@@ -1,4 +1,4 @@
-package dev.kumaforge.gateway.proxy;
+package dev.kumaforge.gateway.internal;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
@@ -7,8 +7,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-try timers of {@link Exchange}: a hashed wheel (10 ms ticks, one daemon thread for the
- * process) whose cancelled timeouts leave the wheel at the next tick.
+ * The per-try timers of the proxy's and the AI gateway's upstream tries: a hashed wheel (10 ms
+ * ticks, one daemon thread for the process) whose cancelled timeouts leave the wheel at the next
+ * tick.
  *
  * <p>Not Pekko's scheduler: its {@code LightArrayRevolverScheduler} keeps a cancelled task (a
  * {@code TaskHolder} and a queue node, ~50 bytes) in its wheel until the wheel next passes its slot
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * cards the collector has to scan. Here a timeout cancelled after the ~1 ms an exchange takes is
  * garbage before the next collection.
  */
-final class TryTimer {
+public final class TryTimer {
   private static final HashedWheelTimer WHEEL =
       new HashedWheelTimer(
           new DefaultThreadFactory("forge-try-timer", true), 10, TimeUnit.MILLISECONDS, 512);
@@ -29,12 +30,12 @@ final class TryTimer {
    * Runs {@code task} on the timer's thread after {@code delayNanos} unless the returned timeout is
    * cancelled first; the task should hand real work to an executor.
    */
-  static Timeout schedule(TimerTask task, long delayNanos) {
+  public static Timeout schedule(TimerTask task, long delayNanos) {
     return WHEEL.newTimeout(task, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Timeouts scheduled and neither expired nor removed after their cancellation yet. */
-  static long pending() {
+  public static long pending() {
     return WHEEL.pendingTimeouts();
   }
 }
