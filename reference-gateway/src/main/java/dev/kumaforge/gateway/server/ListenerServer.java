@@ -4,6 +4,7 @@ import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.harden.ListenerSettings;
 import dev.kumaforge.gateway.tls.ServerTls;
+import dev.kumaforge.gateway.upstream.netty.EventLoops;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +24,7 @@ import org.apache.pekko.japi.function.Function;
  * {@code tls.reloadInterval}.
  *
  * <pre>
- *   Tcp -> idle timeout -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
+ *   Tcp (Netty server channel, or Pekko IO) -> idle timeout -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
  *       -> HeaderScan (bare LF, TE on HTTP/1.0, oversized credentials; raw bytes)
  *       -> HeadGate (maxConnections, first head's deadline; the rest exists once a head got through)
  *       -> Pekko HTTP server layer -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
@@ -67,7 +68,7 @@ public final class ListenerServer {
   }
 
   /**
-   * Binds listener {@code name} and waits for the socket.
+   * Binds listener {@code name} with Pekko IO and waits for the socket.
    *
    * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
    *     unusable
@@ -77,6 +78,22 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+    return bind(system, name, config, handler, null);
+  }
+
+  /**
+   * Binds listener {@code name} and waits for the socket: on a Netty server channel on {@code
+   * loops}, or with Pekko IO when {@code loops} is null.
+   *
+   * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
+   *     unusable
+   */
+  public static ListenerServer bind(
+      ActorSystem system,
+      String name,
+      GatewayConfig.Listener config,
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler,
+      EventLoops loops) {
     HostPort address = config.hostPort();
     ConnectionGuard.Limits limits =
         new ConnectionGuard.Limits(config.headerTimeout(), config.maxConnections());
@@ -102,7 +119,13 @@ public final class ListenerServer {
             handler,
             maxHeld(config),
             (int) Math.max(64, headerBytes - 16));
-    Listening.Binding binding = await(listening.bind(address), name, address);
+    CompletionStage<Listening.Binding> bound;
+    try {
+      bound = loops == null ? listening.bind(address) : listening.bindNetty(address, loops);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("listener " + name + ": " + e.getMessage(), e);
+    }
+    Listening.Binding binding = await(bound, name, address);
     TlsReloads reloads = new TlsReloads();
     Cancellable watch = tls == null ? null : watch(system, name, tls, reloads);
     String scheme = tls == null ? "http" : "https";

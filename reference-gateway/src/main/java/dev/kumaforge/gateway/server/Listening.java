@@ -2,11 +2,18 @@ package dev.kumaforge.gateway.server;
 
 import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.tls.ServerTls;
+import dev.kumaforge.gateway.upstream.netty.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -107,11 +114,10 @@ final class Listening {
     this.master = new MasterServerTerminator(log);
   }
 
-  /** Binds {@code address}; completes once the socket is bound. */
+  /** Binds {@code address} with Pekko IO; completes once the socket is bound. */
   CompletionStage<Binding> bind(HostPort address) {
     Iterable<org.apache.pekko.io.Inet.SocketOption> options =
         CollectionConverters.asJava(settings.socketOptions());
-    ExecutionContext ec = system.dispatcher();
     return Tcp.get(system)
         .bind(address.host(), address.port(), settings.backlog(), options, false, Optional.empty())
         .mapAsyncUnordered(settings.maxConnections(), this::serve)
@@ -127,32 +133,29 @@ final class Listening {
 
                   @Override
                   public CompletionStage<?> terminate(Duration drain) {
-                    scala.concurrent.duration.FiniteDuration deadline =
-                        scala.concurrent.duration.FiniteDuration.apply(
-                            drain.toMillis(), TimeUnit.MILLISECONDS);
-                    return tcp.unbind()
-                        .thenComposeAsync(
-                            u -> {
-                              gates.closeAll();
-                              return FutureConverters.asJava(master.terminate(deadline, ec));
-                            },
-                            DIRECT);
+                    return tcp.unbind().thenComposeAsync(u -> terminateConnections(drain), DIRECT);
                   }
                 },
             DIRECT);
   }
 
-  /** Runs one connection; completes when it ended. */
+  /** Runs one connection accepted by Pekko IO; completes when it ended. */
   private CompletionStage<Done> serve(Tcp.IncomingConnection incoming) {
+    return serve(incoming.remoteAddress(), incoming.flow());
+  }
+
+  /** Runs one connection's stack over {@code transport}; completes when it ended. */
+  private CompletionStage<Done> serve(
+      InetSocketAddress remote, Flow<ByteString, ByteString, ?> transport) {
     Attributes attributes =
         settings.remoteAddressAttribute()
-            ? HttpAttributes$.MODULE$.remoteAddress(incoming.remoteAddress())
+            ? HttpAttributes$.MODULE$.remoteAddress(remote)
             : Attributes.none();
     Connection connection = new Connection();
     try {
-      return layer(incoming.remoteAddress(), connection)
+      return layer(remote, connection)
           .addAttributes(attributes)
-          .joinMat(incoming.flow(), Keep.left())
+          .joinMat(transport, Keep.left())
           .mapMaterializedValue(
               done -> done.whenCompleteAsync((d, e) -> connection.ended(), DIRECT))
           .addAttributes(
@@ -165,9 +168,81 @@ final class Listening {
           // connection errors never fail the binding
           .handleAsync((d, e) -> Done.done(), DIRECT);
     } catch (RuntimeException e) {
-      log.error(e, "could not run the connection stack for {}", incoming.remoteAddress());
+      log.error(e, "could not run the connection stack for {}", remote);
       throw e;
     }
+  }
+
+  /**
+   * Binds {@code address} with a Netty server channel on {@code loops} instead of Pekko IO (the
+   * same connection stack per connection, over {@link ChannelFlow}); completes once the socket is
+   * bound. Each connection's stack is materialized on the Pekko dispatcher (with the shared event
+   * loops that is the connection's own loop, without a wake-up), not on the accepting loop.
+   */
+  CompletionStage<Binding> bindNetty(HostPort address, EventLoops loops) {
+    ExecutionContext ec = system.dispatcher();
+    NettySockets sockets = NettySockets.of(settings);
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(loops.group())
+            .channel(loops.serverChannelType())
+            .option(ChannelOption.SO_BACKLOG, settings.backlog())
+            .option(ChannelOption.SO_REUSEADDR, sockets.reuseAddress)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)
+            .childOption(ChannelOption.TCP_NODELAY, sockets.noDelay)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    sockets.apply(ch);
+                    ChannelFlow.Bridge bridge = new ChannelFlow.Bridge();
+                    ch.pipeline().addLast(bridge);
+                    InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+                    ec.execute(
+                        () -> {
+                          try {
+                            serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)));
+                          } catch (RuntimeException e) {
+                            ch.close();
+                          }
+                        });
+                  }
+                });
+    CompletableFuture<Binding> bound = new CompletableFuture<>();
+    bootstrap
+        .bind(address.host(), address.port())
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                bound.completeExceptionally(f.cause());
+                return;
+              }
+              Channel server = f.channel();
+              bound.complete(
+                  new Binding() {
+                    @Override
+                    public InetSocketAddress localAddress() {
+                      return (InetSocketAddress) server.localAddress();
+                    }
+
+                    @Override
+                    public CompletionStage<?> terminate(Duration drain) {
+                      CompletableFuture<Void> unbound = new CompletableFuture<>();
+                      server.close().addListener(c -> unbound.complete(null));
+                      return unbound.thenComposeAsync(u -> terminateConnections(drain), DIRECT);
+                    }
+                  });
+            });
+    return bound;
+  }
+
+  /** After the unbind: closes the connections still in their first head and drains the rest. */
+  private CompletionStage<?> terminateConnections(Duration drain) {
+    scala.concurrent.duration.FiniteDuration deadline =
+        scala.concurrent.duration.FiniteDuration.apply(drain.toMillis(), TimeUnit.MILLISECONDS);
+    gates.closeAll();
+    return FutureConverters.asJava(master.terminate(deadline, system.dispatcher()));
   }
 
   /**
