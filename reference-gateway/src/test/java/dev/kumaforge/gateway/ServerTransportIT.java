@@ -91,7 +91,8 @@ class ServerTransportIT {
       u.behave(
           (ex, n) -> {
             if (ex.getRequestMethod().equals("POST")) {
-              TestUpstream.Seen seen = u.seen.peek();
+              TestUpstream.Seen seen =
+                  u.seen.stream().filter(x -> x.method().equals("POST")).findFirst().orElseThrow();
               byte[] got = seen.body().getBytes(StandardCharsets.ISO_8859_1);
               TestUpstream.respond(
                   ex,

@@ -41,7 +41,6 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.util.ByteString;
 import scala.Option;
 import scala.concurrent.ExecutionContext;
@@ -141,19 +140,23 @@ final class Listening {
 
   /** Runs one connection accepted by Pekko IO; completes when it ended. */
   private CompletionStage<Done> serve(Tcp.IncomingConnection incoming) {
-    return serve(incoming.remoteAddress(), incoming.flow());
+    return serve(incoming.remoteAddress(), incoming.flow(), 0);
   }
 
-  /** Runs one connection's stack over {@code transport}; completes when it ended. */
+  /**
+   * Runs one connection's stack over {@code transport}; completes when it ended. {@code gatedAt}:
+   * 0, or the accept's {@link System#nanoTime()} when {@link FirstHead} already did {@link
+   * HeadGate}'s work (the stack then has no HeadGate).
+   */
   private CompletionStage<Done> serve(
-      InetSocketAddress remote, Flow<ByteString, ByteString, ?> transport) {
+      InetSocketAddress remote, Flow<ByteString, ByteString, ?> transport, long gatedAt) {
     Attributes attributes =
         settings.remoteAddressAttribute()
             ? HttpAttributes$.MODULE$.remoteAddress(remote)
             : Attributes.none();
     Connection connection = new Connection();
     try {
-      return layer(remote, connection)
+      return layer(remote, connection, gatedAt)
           .addAttributes(attributes)
           .joinMat(transport, Keep.left())
           .mapMaterializedValue(
@@ -197,16 +200,25 @@ final class Listening {
                   protected void initChannel(Channel ch) {
                     sockets.apply(ch);
                     ChannelFlow.Bridge bridge = new ChannelFlow.Bridge();
-                    ch.pipeline().addLast(bridge);
                     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-                    ec.execute(
-                        () -> {
-                          try {
-                            serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)));
-                          } catch (RuntimeException e) {
-                            ch.close();
-                          }
-                        });
+                    if (secure) {
+                      // the head is encrypted: HeadGate in the stack does the gating
+                      ch.pipeline().addLast(bridge);
+                      ec.execute(() -> start(ch, bridge, remote, 0));
+                      return;
+                    }
+                    FirstHead[] first = new FirstHead[1];
+                    first[0] =
+                        new FirstHead(
+                            limits,
+                            gates,
+                            maxHeld,
+                            () -> {
+                              ch.pipeline().addLast(bridge);
+                              long accepted = first[0].accepted();
+                              ec.execute(() -> start(ch, bridge, remote, accepted));
+                            });
+                    ch.pipeline().addLast(first[0]);
                   }
                 });
     CompletableFuture<Binding> bound = new CompletableFuture<>();
@@ -237,6 +249,15 @@ final class Listening {
     return bound;
   }
 
+  /** Materializes the stack of a Netty connection (off its loop, unless the loops are shared). */
+  private void start(Channel ch, ChannelFlow.Bridge bridge, InetSocketAddress remote, long gated) {
+    try {
+      serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)), gated);
+    } catch (RuntimeException e) {
+      ch.close();
+    }
+  }
+
   /** After the unbind: closes the connections still in their first head and drains the rest. */
   private CompletionStage<?> terminateConnections(Duration drain) {
     scala.concurrent.duration.FiniteDuration deadline =
@@ -251,28 +272,34 @@ final class Listening {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Flow<ByteString, ByteString, CompletionStage<Done>> layer(
-      InetSocketAddress remote, Connection connection) {
+      InetSocketAddress remote, Connection connection, long gatedAt) {
     HeaderScan.Verdict verdict = new HeaderScan.Verdict();
+    Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsInbound, NotUsed> scan =
+        Flow.fromGraph(new HeaderScan(maxHeld, maxCredential, verdict));
+    if (gatedAt == 0) {
+      scan = scan.via(new HeadGate(limits, verdict, gates));
+    } else {
+      verdict.accepted = gatedAt;
+    }
     Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsOutbound, NotUsed> upper =
-        Flow.fromGraph(new HeaderScan(maxHeld, maxCredential, verdict))
-            .via(new HeadGate(limits, verdict, gates))
+        scan
             // materialized on the first element, like Flow.lazyFlow, but with one nested
             // sub-interpreter instead of its two (flatMapPrefix, then futureFlow) for every element
             // of the connection to cross; no difference measurable in SlowlorisLoadIT, though
             .flatMapPrefix(
-                1,
-                first -> {
-                  Iterator<TLSProtocol.SslTlsInbound> it = first.iterator();
-                  if (!it.hasNext()) {
-                    // closed before anything got through: nothing of HTTP is materialized
-                    return Flow.fromSinkAndSource(
-                        Sink.<TLSProtocol.SslTlsInbound>ignore(),
-                        Source.<TLSProtocol.SslTlsOutbound>empty());
-                  }
-                  return Flow.<TLSProtocol.SslTlsInbound>create()
-                      .prepend(Source.single(it.next()))
-                      .via(httpPart(remote, verdict, connection));
-                });
+            1,
+            first -> {
+              Iterator<TLSProtocol.SslTlsInbound> it = first.iterator();
+              if (!it.hasNext()) {
+                // closed before anything got through: nothing of HTTP is materialized
+                return Flow.fromSinkAndSource(
+                    Sink.<TLSProtocol.SslTlsInbound>ignore(),
+                    Source.<TLSProtocol.SslTlsOutbound>empty());
+              }
+              return Flow.<TLSProtocol.SslTlsInbound>create()
+                  .prepend(Source.single(it.next()))
+                  .via(httpPart(remote, verdict, connection));
+            });
     BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
         tls = http.sslTlsServerStage(context).asJava();
     BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> idle =
@@ -337,11 +364,11 @@ final class Listening {
    * closes them at once (no request is in flight on them).
    */
   static final class Gates {
-    private final Set<AsyncCallback<Done>> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    /** Adds a gate's close callback; false when the listener is terminating already. */
-    boolean add(AsyncCallback<Done> close) {
+    /** Adds a gate's close action (thread-safe); false when the listener is terminating already. */
+    boolean add(Runnable close) {
       if (closing) {
         return false;
       }
@@ -353,14 +380,14 @@ final class Listening {
       return true;
     }
 
-    void remove(AsyncCallback<Done> close) {
+    void remove(Runnable close) {
       waiting.remove(close);
     }
 
     void closeAll() {
       closing = true;
-      for (AsyncCallback<Done> close : waiting) {
-        close.invoke(Done.done());
+      for (Runnable close : waiting) {
+        close.run();
       }
     }
   }
