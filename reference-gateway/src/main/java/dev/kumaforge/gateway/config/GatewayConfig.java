@@ -284,8 +284,8 @@ public record GatewayConfig(
   /**
    * The listeners' socket transport (read at start only).
    *
-   * @param transport netty (default): a Netty server channel on epoll (NIO fallback); pekko: Pekko
-   *     IO's {@code Tcp().bind}. The connection stack above the bytes is the same
+   * @param transport pekko (default): Pekko IO's {@code Tcp().bind}; netty: a Netty server channel
+   *     on epoll (NIO fallback). The connection stack above the bytes is the same
    */
   public record Server(Transport transport) {
     /** How the listeners accept and run their sockets. */
@@ -297,7 +297,8 @@ public record GatewayConfig(
     }
 
     public Server {
-      transport = transport == null ? Transport.netty : transport;
+      // pekko until SlowClientIT's graceful-shutdown test passes reliably on netty (BENCHMARK.md)
+      transport = transport == null ? Transport.pekko : transport;
     }
   }
 

@@ -34,9 +34,10 @@ import org.apache.pekko.util.ByteString;
  *   <li>Writes: each element is written and flushed, and the next one is pulled at once while the
  *       channel is writable, else when its writability changes back (Netty's write buffer water
  *       marks bound what a slow reader costs).
- *   <li>Closing: the peer's FIN or RST completes (RST: fails) the stage; the stack finishing or
- *       cancelling closes the channel once the written bytes are flushed (no half-open
- *       connections); the stack failing aborts it (RST).
+ *   <li>Closing: the peer's FIN or RST completes (RST: fails) the stage; the stack finishing its
+ *       writes closes the channel once the written bytes are flushed (no half-open connections);
+ *       the stack cancelling its reads stops reading only (as Pekko's TCP stage); the stack failing
+ *       aborts the connection (RST).
  * </ul>
  *
  * <p>The stage may be materialized on another thread than the channel's loop: events that arrive
@@ -112,8 +113,12 @@ final class ChannelFlow extends GraphStage<FlowShape<ByteString, ByteString>> {
 
               @Override
               public void onDownstreamFinish(Throwable cause) {
-                closeAfterFlush();
-                completeStage();
+                // as Pekko's TCP stage: the stack no longer reads but may still write (a response
+                // in flight during graceful termination); the connection closes when it finishes
+                if (isClosed(in)) {
+                  closeAfterFlush();
+                  completeStage();
+                }
               }
             });
         bridge.attach(createAsyncCallback(this::onEvent));

@@ -43,6 +43,7 @@ public final class ListenerServer {
   private final ServerTls tls;
   private final Cancellable tlsWatch;
   private final TlsReloads tlsReloads;
+  private final String transport;
 
   /** TLS file reloads of one listener, by result. */
   static final class TlsReloads {
@@ -57,7 +58,8 @@ public final class ListenerServer {
       ConnectionGuard.Limits limits,
       ServerTls tls,
       Cancellable tlsWatch,
-      TlsReloads tlsReloads) {
+      TlsReloads tlsReloads,
+      String transport) {
     this.name = name;
     this.binding = binding;
     this.url = url;
@@ -65,6 +67,7 @@ public final class ListenerServer {
     this.tls = tls;
     this.tlsWatch = tlsWatch;
     this.tlsReloads = tlsReloads;
+    this.transport = transport;
   }
 
   /**
@@ -136,7 +139,8 @@ public final class ListenerServer {
         limits,
         tls,
         watch,
-        reloads);
+        reloads,
+        loops == null ? "pekko" : "netty");
   }
 
   /**
@@ -208,6 +212,11 @@ public final class ListenerServer {
   /** {@code http://host:port} or {@code https://host:port}. */
   public String url() {
     return url;
+  }
+
+  /** The socket transport: {@code netty} or {@code pekko} ({@code server.transport}). */
+  public String transport() {
+    return transport;
   }
 
   /** The listener's TLS side, or null for plain HTTP. */
