@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private AiGateway ai;
   private NettyTransport netty;
   private final EventLoops loops;
+  private EventLoops serverLoops; // the listeners' own loops (netty transport, loops not shared)
   private final Snapshot.SharedLimits shared;
 
   private Gateway(
@@ -229,11 +230,26 @@ public final class Gateway implements AutoCloseable {
             adminListener.authentication() == null
                 ? admin
                 : new AdminGuard(adminListener.authentication().tokenHash(), admin, mat);
+    EventLoops listenerLoops = null;
+    if (config.server().transport() == GatewayConfig.Server.Transport.netty) {
+      if (loops != null) {
+        listenerLoops = loops; // a request can stay on the loop that read it
+      } else {
+        serverLoops = new EventLoops(1, "forge-server"); // as Pekko IO's one selector thread
+        listenerLoops = serverLoops;
+      }
+    }
     publicServer =
         ListenerServer.bind(
-            system, GatewayConfig.PUBLIC, config.listeners().get(GatewayConfig.PUBLIC), proxy);
+            system,
+            GatewayConfig.PUBLIC,
+            config.listeners().get(GatewayConfig.PUBLIC),
+            proxy,
+            listenerLoops);
     listeners.put(GatewayConfig.PUBLIC, publicServer.url());
-    adminServer = ListenerServer.bind(system, GatewayConfig.ADMIN, adminListener, adminService);
+    adminServer =
+        ListenerServer.bind(
+            system, GatewayConfig.ADMIN, adminListener, adminService, listenerLoops);
     listeners.put(GatewayConfig.ADMIN, adminServer.url());
     metrics.listeners(() -> java.util.List.of(publicServer, adminServer));
     healthChecker = startHealthChecks(snapshot.get());
@@ -444,6 +460,9 @@ public final class Gateway implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       // the JVM may still exit; nothing else to release
     } finally {
+      if (serverLoops != null) {
+        serverLoops.close();
+      }
       if (loops != null) {
         loops.close(); // the dispatcher's threads: only once the actor system has stopped
       }

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * ./mvnw -B -o -pl reference-gateway -am verify -Dit.test=SlowlorisLoadIT -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
- *     -Dforge.manualTests=
+ *     -Dforge.manualTests= [-Dforge.serverTransport=pekko|netty]
  * </pre>
  *
  * <p>Normal load: 4 keep-alive connections at 100 req/s each ({@code GET /health/ready} of a mock
@@ -72,8 +72,9 @@ class SlowlorisLoadIT {
                       admin: {address: "127.0.0.1:0"}
                     backends: [{name: b, endpoints: [{address: "%s"}]}]
                     routes: [{name: r, backendRefs: [{name: b}]}]
+                    %s
                     """
-                        .formatted(URI.create(u.listeners().get("p")).getAuthority()),
+                        .formatted(URI.create(u.listeners().get("p")).getAuthority(), transport()),
                     "slowloris"))) {
       URI url = URI.create(gw.listeners().get("public"));
       InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
@@ -106,7 +107,7 @@ class SlowlorisLoadIT {
         System.out.printf(
             "  CPU ms by thread group, baseline phase: %s%n"
                 + "  CPU ms by thread group, attack phase:   %s%n"
-                + "  gateway CPU (pekko threads) per header timeout in the attack phase, extra over"
+                + "  gateway CPU (pekko and netty threads) per header timeout in the attack phase, extra over"
                 + " baseline: %.3f ms (%d timeouts)%n",
             cpuDiff(cpu0, cpu1),
             cpuDiff(cpu1, cpu2),
@@ -117,6 +118,13 @@ class SlowlorisLoadIT {
         pool.shutdownNow();
       }
     }
+  }
+
+  /** {@code server.transport} from {@code -Dforge.serverTransport}, else the default. */
+  private static String transport() {
+    String t = System.getProperty("forge.serverTransport", "");
+    System.out.println("SLOWLORIS server transport: " + (t.isEmpty() ? "default" : t));
+    return t.isEmpty() ? "" : "server: {transport: " + t + "}";
   }
 
   /** Latencies (µs) of every normal request of one phase; a failed request throws. */
@@ -174,11 +182,19 @@ class SlowlorisLoadIT {
     return b.toString();
   }
 
-  /** CPU ns of the gateway's Pekko threads (dispatcher, IO, scheduler) between two snapshots. */
+  /**
+   * CPU ns of the gateway's threads (Pekko dispatcher, IO and scheduler; Netty server and upstream
+   * loops) between two snapshots.
+   */
   private static long gatewayCpu(
       Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
     return used(before, after).entrySet().stream()
-        .filter(e -> e.getKey().startsWith("forge-gateway-"))
+        .filter(
+            e ->
+                e.getKey().startsWith("forge-gateway-")
+                    || e.getKey().startsWith("forge-server-")
+                    || e.getKey().startsWith("forge-upstream-")
+                    || e.getKey().startsWith("forge-loop-"))
         .mapToLong(Map.Entry::getValue)
         .sum();
   }

@@ -37,6 +37,7 @@ import java.util.Set;
  * @param authentication API key files and JWT providers for routes with {@code authentication}
  * @param upstream the upstream transport's defaults and Netty event loops
  * @param redis named Redis servers for shared rate limits (read at start only)
+ * @param server the listeners' socket transport (read at start only)
  */
 public record GatewayConfig(
     Map<String, Listener> listeners,
@@ -50,7 +51,8 @@ public record GatewayConfig(
     AiConfig ai,
     AuthenticationConfig authentication,
     Upstream upstream,
-    Map<String, RedisConnection> redis)
+    Map<String, RedisConnection> redis,
+    Server server)
     implements Validatable {
 
   /** Name of the public listener. */
@@ -71,6 +73,7 @@ public record GatewayConfig(
     consumers = immutable(consumers);
     upstream = upstream == null ? new Upstream(null, null) : upstream;
     redis = redis == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(redis));
+    server = server == null ? new Server(null) : server;
   }
 
   /**
@@ -132,7 +135,8 @@ public record GatewayConfig(
         ai,
         authentication,
         upstream,
-        redis);
+        redis,
+        server);
   }
 
   @Override
@@ -274,6 +278,27 @@ public record GatewayConfig(
           "eventLoopThreads",
           eventLoopThreads,
           "1 to 64");
+    }
+  }
+
+  /**
+   * The listeners' socket transport (read at start only).
+   *
+   * @param transport pekko (default): Pekko IO's {@code Tcp().bind}; netty: a Netty server channel
+   *     on epoll (NIO fallback). The connection stack above the bytes is the same
+   */
+  public record Server(Transport transport) {
+    /** How the listeners accept and run their sockets. */
+    public enum Transport {
+      /** Pekko IO ({@code Tcp().bind}): a selector thread and a connection actor per socket. */
+      pekko,
+      /** A Netty server channel; on the Pekko dispatcher's event loops when they are shared. */
+      netty
+    }
+
+    public Server {
+      // pekko until SlowClientIT's graceful-shutdown test passes reliably on netty (BENCHMARK.md)
+      transport = transport == null ? Transport.pekko : transport;
     }
   }
 

@@ -60,7 +60,7 @@ final class HeadGate
     return new TimerGraphStageLogic(shape) {
       private boolean counted;
       private boolean passed;
-      private AsyncCallback<Done> close;
+      private Runnable close;
 
       {
         setHandler(
@@ -95,7 +95,8 @@ final class HeadGate
           completeStage();
           return;
         }
-        close = createAsyncCallback(d -> onTerminate());
+        AsyncCallback<Done> terminate = createAsyncCallback(d -> onTerminate());
+        close = () -> terminate.invoke(Done.done());
         if (!gates.add(close)) {
           completeStage(); // the listener is terminating
           return;

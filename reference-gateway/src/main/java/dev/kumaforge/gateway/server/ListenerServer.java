@@ -4,6 +4,7 @@ import dev.kumaforge.gateway.config.GatewayConfig;
 import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.harden.ListenerSettings;
 import dev.kumaforge.gateway.tls.ServerTls;
+import dev.kumaforge.gateway.upstream.netty.EventLoops;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +24,7 @@ import org.apache.pekko.japi.function.Function;
  * {@code tls.reloadInterval}.
  *
  * <pre>
- *   Tcp -> idle timeout -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
+ *   Tcp (Netty server channel, or Pekko IO) -> idle timeout -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
  *       -> HeaderScan (bare LF, TE on HTTP/1.0, oversized credentials; raw bytes)
  *       -> HeadGate (maxConnections, first head's deadline; the rest exists once a head got through)
  *       -> Pekko HTTP server layer -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
@@ -42,6 +43,7 @@ public final class ListenerServer {
   private final ServerTls tls;
   private final Cancellable tlsWatch;
   private final TlsReloads tlsReloads;
+  private final String transport;
 
   /** TLS file reloads of one listener, by result. */
   static final class TlsReloads {
@@ -56,7 +58,8 @@ public final class ListenerServer {
       ConnectionGuard.Limits limits,
       ServerTls tls,
       Cancellable tlsWatch,
-      TlsReloads tlsReloads) {
+      TlsReloads tlsReloads,
+      String transport) {
     this.name = name;
     this.binding = binding;
     this.url = url;
@@ -64,10 +67,11 @@ public final class ListenerServer {
     this.tls = tls;
     this.tlsWatch = tlsWatch;
     this.tlsReloads = tlsReloads;
+    this.transport = transport;
   }
 
   /**
-   * Binds listener {@code name} and waits for the socket.
+   * Binds listener {@code name} with Pekko IO and waits for the socket.
    *
    * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
    *     unusable
@@ -77,6 +81,22 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+    return bind(system, name, config, handler, null);
+  }
+
+  /**
+   * Binds listener {@code name} and waits for the socket: on a Netty server channel on {@code
+   * loops}, or with Pekko IO when {@code loops} is null.
+   *
+   * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
+   *     unusable
+   */
+  public static ListenerServer bind(
+      ActorSystem system,
+      String name,
+      GatewayConfig.Listener config,
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler,
+      EventLoops loops) {
     HostPort address = config.hostPort();
     ConnectionGuard.Limits limits =
         new ConnectionGuard.Limits(config.headerTimeout(), config.maxConnections());
@@ -102,7 +122,13 @@ public final class ListenerServer {
             handler,
             maxHeld(config),
             (int) Math.max(64, headerBytes - 16));
-    Listening.Binding binding = await(listening.bind(address), name, address);
+    CompletionStage<Listening.Binding> bound;
+    try {
+      bound = loops == null ? listening.bind(address) : listening.bindNetty(address, loops);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("listener " + name + ": " + e.getMessage(), e);
+    }
+    Listening.Binding binding = await(bound, name, address);
     TlsReloads reloads = new TlsReloads();
     Cancellable watch = tls == null ? null : watch(system, name, tls, reloads);
     String scheme = tls == null ? "http" : "https";
@@ -113,7 +139,8 @@ public final class ListenerServer {
         limits,
         tls,
         watch,
-        reloads);
+        reloads,
+        loops == null ? "pekko" : "netty");
   }
 
   /**
@@ -185,6 +212,11 @@ public final class ListenerServer {
   /** {@code http://host:port} or {@code https://host:port}. */
   public String url() {
     return url;
+  }
+
+  /** The socket transport: {@code netty} or {@code pekko} ({@code server.transport}). */
+  public String transport() {
+    return transport;
   }
 
   /** The listener's TLS side, or null for plain HTTP. */

@@ -2,11 +2,18 @@ package dev.kumaforge.gateway.server;
 
 import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.tls.ServerTls;
+import dev.kumaforge.gateway.upstream.netty.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -34,7 +41,6 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.util.ByteString;
 import scala.Option;
 import scala.concurrent.ExecutionContext;
@@ -107,11 +113,10 @@ final class Listening {
     this.master = new MasterServerTerminator(log);
   }
 
-  /** Binds {@code address}; completes once the socket is bound. */
+  /** Binds {@code address} with Pekko IO; completes once the socket is bound. */
   CompletionStage<Binding> bind(HostPort address) {
     Iterable<org.apache.pekko.io.Inet.SocketOption> options =
         CollectionConverters.asJava(settings.socketOptions());
-    ExecutionContext ec = system.dispatcher();
     return Tcp.get(system)
         .bind(address.host(), address.port(), settings.backlog(), options, false, Optional.empty())
         .mapAsyncUnordered(settings.maxConnections(), this::serve)
@@ -127,32 +132,33 @@ final class Listening {
 
                   @Override
                   public CompletionStage<?> terminate(Duration drain) {
-                    scala.concurrent.duration.FiniteDuration deadline =
-                        scala.concurrent.duration.FiniteDuration.apply(
-                            drain.toMillis(), TimeUnit.MILLISECONDS);
-                    return tcp.unbind()
-                        .thenComposeAsync(
-                            u -> {
-                              gates.closeAll();
-                              return FutureConverters.asJava(master.terminate(deadline, ec));
-                            },
-                            DIRECT);
+                    return tcp.unbind().thenComposeAsync(u -> terminateConnections(drain), DIRECT);
                   }
                 },
             DIRECT);
   }
 
-  /** Runs one connection; completes when it ended. */
+  /** Runs one connection accepted by Pekko IO; completes when it ended. */
   private CompletionStage<Done> serve(Tcp.IncomingConnection incoming) {
+    return serve(incoming.remoteAddress(), incoming.flow(), 0);
+  }
+
+  /**
+   * Runs one connection's stack over {@code transport}; completes when it ended. {@code gatedAt}:
+   * 0, or the accept's {@link System#nanoTime()} when {@link FirstHead} already did {@link
+   * HeadGate}'s work (the stack then has no HeadGate).
+   */
+  private CompletionStage<Done> serve(
+      InetSocketAddress remote, Flow<ByteString, ByteString, ?> transport, long gatedAt) {
     Attributes attributes =
         settings.remoteAddressAttribute()
-            ? HttpAttributes$.MODULE$.remoteAddress(incoming.remoteAddress())
+            ? HttpAttributes$.MODULE$.remoteAddress(remote)
             : Attributes.none();
     Connection connection = new Connection();
     try {
-      return layer(incoming.remoteAddress(), connection)
+      return layer(remote, connection, gatedAt)
           .addAttributes(attributes)
-          .joinMat(incoming.flow(), Keep.left())
+          .joinMat(transport, Keep.left())
           .mapMaterializedValue(
               done -> done.whenCompleteAsync((d, e) -> connection.ended(), DIRECT))
           .addAttributes(
@@ -165,9 +171,99 @@ final class Listening {
           // connection errors never fail the binding
           .handleAsync((d, e) -> Done.done(), DIRECT);
     } catch (RuntimeException e) {
-      log.error(e, "could not run the connection stack for {}", incoming.remoteAddress());
+      log.error(e, "could not run the connection stack for {}", remote);
       throw e;
     }
+  }
+
+  /**
+   * Binds {@code address} with a Netty server channel on {@code loops} instead of Pekko IO (the
+   * same connection stack per connection, over {@link ChannelFlow}); completes once the socket is
+   * bound. Each connection's stack is materialized on the Pekko dispatcher (with the shared event
+   * loops that is the connection's own loop, without a wake-up), not on the accepting loop.
+   */
+  CompletionStage<Binding> bindNetty(HostPort address, EventLoops loops) {
+    ExecutionContext ec = system.dispatcher();
+    NettySockets sockets = NettySockets.of(settings);
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(loops.group())
+            .channel(loops.serverChannelType())
+            .option(ChannelOption.SO_BACKLOG, settings.backlog())
+            .option(ChannelOption.SO_REUSEADDR, sockets.reuseAddress)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)
+            .childOption(ChannelOption.TCP_NODELAY, sockets.noDelay)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    sockets.apply(ch);
+                    ChannelFlow.Bridge bridge = new ChannelFlow.Bridge();
+                    InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+                    if (secure) {
+                      // the head is encrypted: HeadGate in the stack does the gating
+                      ch.pipeline().addLast(bridge);
+                      ec.execute(() -> start(ch, bridge, remote, 0));
+                      return;
+                    }
+                    FirstHead[] first = new FirstHead[1];
+                    first[0] =
+                        new FirstHead(
+                            limits,
+                            gates,
+                            maxHeld,
+                            () -> {
+                              ch.pipeline().addLast(bridge);
+                              long accepted = first[0].accepted();
+                              ec.execute(() -> start(ch, bridge, remote, accepted));
+                            });
+                    ch.pipeline().addLast(first[0]);
+                  }
+                });
+    CompletableFuture<Binding> bound = new CompletableFuture<>();
+    bootstrap
+        .bind(address.host(), address.port())
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                bound.completeExceptionally(f.cause());
+                return;
+              }
+              Channel server = f.channel();
+              bound.complete(
+                  new Binding() {
+                    @Override
+                    public InetSocketAddress localAddress() {
+                      return (InetSocketAddress) server.localAddress();
+                    }
+
+                    @Override
+                    public CompletionStage<?> terminate(Duration drain) {
+                      CompletableFuture<Void> unbound = new CompletableFuture<>();
+                      server.close().addListener(c -> unbound.complete(null));
+                      return unbound.thenComposeAsync(u -> terminateConnections(drain), DIRECT);
+                    }
+                  });
+            });
+    return bound;
+  }
+
+  /** Materializes the stack of a Netty connection (off its loop, unless the loops are shared). */
+  private void start(Channel ch, ChannelFlow.Bridge bridge, InetSocketAddress remote, long gated) {
+    try {
+      serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)), gated);
+    } catch (RuntimeException e) {
+      ch.close();
+    }
+  }
+
+  /** After the unbind: closes the connections still in their first head and drains the rest. */
+  private CompletionStage<?> terminateConnections(Duration drain) {
+    scala.concurrent.duration.FiniteDuration deadline =
+        scala.concurrent.duration.FiniteDuration.apply(drain.toMillis(), TimeUnit.MILLISECONDS);
+    gates.closeAll();
+    return FutureConverters.asJava(master.terminate(deadline, system.dispatcher()));
   }
 
   /**
@@ -176,28 +272,34 @@ final class Listening {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Flow<ByteString, ByteString, CompletionStage<Done>> layer(
-      InetSocketAddress remote, Connection connection) {
+      InetSocketAddress remote, Connection connection, long gatedAt) {
     HeaderScan.Verdict verdict = new HeaderScan.Verdict();
+    Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsInbound, NotUsed> scan =
+        Flow.fromGraph(new HeaderScan(maxHeld, maxCredential, verdict));
+    if (gatedAt == 0) {
+      scan = scan.via(new HeadGate(limits, verdict, gates));
+    } else {
+      verdict.accepted = gatedAt;
+    }
     Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsOutbound, NotUsed> upper =
-        Flow.fromGraph(new HeaderScan(maxHeld, maxCredential, verdict))
-            .via(new HeadGate(limits, verdict, gates))
+        scan
             // materialized on the first element, like Flow.lazyFlow, but with one nested
             // sub-interpreter instead of its two (flatMapPrefix, then futureFlow) for every element
             // of the connection to cross; no difference measurable in SlowlorisLoadIT, though
             .flatMapPrefix(
-                1,
-                first -> {
-                  Iterator<TLSProtocol.SslTlsInbound> it = first.iterator();
-                  if (!it.hasNext()) {
-                    // closed before anything got through: nothing of HTTP is materialized
-                    return Flow.fromSinkAndSource(
-                        Sink.<TLSProtocol.SslTlsInbound>ignore(),
-                        Source.<TLSProtocol.SslTlsOutbound>empty());
-                  }
-                  return Flow.<TLSProtocol.SslTlsInbound>create()
-                      .prepend(Source.single(it.next()))
-                      .via(httpPart(remote, verdict, connection));
-                });
+            1,
+            first -> {
+              Iterator<TLSProtocol.SslTlsInbound> it = first.iterator();
+              if (!it.hasNext()) {
+                // closed before anything got through: nothing of HTTP is materialized
+                return Flow.fromSinkAndSource(
+                    Sink.<TLSProtocol.SslTlsInbound>ignore(),
+                    Source.<TLSProtocol.SslTlsOutbound>empty());
+              }
+              return Flow.<TLSProtocol.SslTlsInbound>create()
+                  .prepend(Source.single(it.next()))
+                  .via(httpPart(remote, verdict, connection));
+            });
     BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
         tls = http.sslTlsServerStage(context).asJava();
     BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> idle =
@@ -262,11 +364,11 @@ final class Listening {
    * closes them at once (no request is in flight on them).
    */
   static final class Gates {
-    private final Set<AsyncCallback<Done>> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    /** Adds a gate's close callback; false when the listener is terminating already. */
-    boolean add(AsyncCallback<Done> close) {
+    /** Adds a gate's close action (thread-safe); false when the listener is terminating already. */
+    boolean add(Runnable close) {
       if (closing) {
         return false;
       }
@@ -278,14 +380,14 @@ final class Listening {
       return true;
     }
 
-    void remove(AsyncCallback<Done> close) {
+    void remove(Runnable close) {
       waiting.remove(close);
     }
 
     void closeAll() {
       closing = true;
-      for (AsyncCallback<Done> close : waiting) {
-        close.invoke(Done.done());
+      for (Runnable close : waiting) {
+        close.run();
       }
     }
   }

@@ -382,4 +382,25 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.parse(threads, "gw.yaml"))
         .hasMessageContaining("upstream.eventLoopThreads: 0 (expected: 1 to 64)");
   }
+
+  @Test
+  void serverTransportDefaultsToPekkoAndABadValueNamesThePath() {
+    String yaml =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends: [{name: b, endpoints: [{address: "h:1"}]}]
+        routes: [{name: r, backendRefs: [{name: b}]}]
+        """;
+    assertThat(GatewayConfig.parse(yaml, "gw.yaml").server().transport())
+        .isEqualTo(GatewayConfig.Server.Transport.pekko);
+    assertThat(
+            GatewayConfig.parse(yaml + "server: {transport: netty}\n", "gw.yaml")
+                .server()
+                .transport())
+        .isEqualTo(GatewayConfig.Server.Transport.netty);
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml + "server: {transport: epoll}\n", "gw.yaml"))
+        .hasMessageContaining("server.transport");
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml + "server: {threads: 2}\n", "gw.yaml"))
+        .hasMessageContaining("server.threads: unknown key");
+  }
 }

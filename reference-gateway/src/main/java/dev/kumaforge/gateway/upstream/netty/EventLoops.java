@@ -4,9 +4,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ import scala.concurrent.ExecutionContextExecutor;
 public final class EventLoops implements AutoCloseable {
   private final EventLoopGroup group;
   private final EventLoop[] loops;
+  private final boolean epoll;
 
   /**
    * Starts {@code threads} event loop threads (daemon) named {@code name-N}.
@@ -40,8 +44,8 @@ public final class EventLoops implements AutoCloseable {
    * @param name thread name prefix
    */
   public EventLoops(int threads, String name) {
-    IoHandlerFactory factory =
-        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.epoll = Epoll.isAvailable();
+    IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group =
         new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     this.loops = loopsOf(group);
@@ -50,6 +54,11 @@ public final class EventLoops implements AutoCloseable {
   /** The group (for channels). */
   public EventLoopGroup group() {
     return group;
+  }
+
+  /** The server socket channel type that runs on this group (epoll or NIO, as the loops). */
+  public Class<? extends ServerChannel> serverChannelType() {
+    return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
   /** Number of loops. */

@@ -1,0 +1,327 @@
+package dev.kumaforge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.kumaforge.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The listeners' socket transport ({@code server.transport}): the byte-level behaviour of the
+ * connection under both, over real sockets (large bodies, a slow reader, half-close, reset,
+ * graceful termination, a port in use).
+ */
+class ServerTransportIT {
+  private static final int MIB = 1 << 20;
+
+  private static String config(String transport, TestUpstream u, String extra) {
+    return """
+        listeners:
+          public: {address: "127.0.0.1:0"}
+          admin: {address: "127.0.0.1:0"}
+        server: {transport: %s}
+        backends:
+          - name: b
+            endpoints: [{address: "%s"}]
+        routes:
+          - name: pub
+            matches: [{path: {type: PathPrefix, value: /pub}}]
+            backendRefs: [{name: b}]
+        %s
+        """
+        .formatted(transport, u.address(), extra);
+  }
+
+  private static Gateway start(String transport, TestUpstream u, String extra) {
+    return Gateway.start(GatewayConfig.parse(config(transport, u, extra), "test"));
+  }
+
+  private static InetSocketAddress address(Gateway gw) {
+    URI u = URI.create(gw.listeners().get("public"));
+    return new InetSocketAddress(u.getHost(), u.getPort());
+  }
+
+  private static byte[] pattern(int size) {
+    byte[] b = new byte[size];
+    for (int i = 0; i < size; i++) {
+      b[i] = (byte) ('a' + (i * 7 + i / 4093) % 26);
+    }
+    return b;
+  }
+
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void largeBodiesPassBothWays(String transport) throws Exception {
+    byte[] upload = pattern(8 * MIB);
+    byte[] download = pattern(16 * MIB + 17);
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(transport, u, "")) {
+      assertThat(gw.listener("public").transport()).isEqualTo(transport);
+      assertThat(gw.listener("admin").transport()).isEqualTo(transport);
+      u.behave(
+          (ex, n) -> {
+            if (ex.getRequestMethod().equals("POST")) {
+              TestUpstream.Seen seen =
+                  u.seen.stream().filter(x -> x.method().equals("POST")).findFirst().orElseThrow();
+              byte[] got = seen.body().getBytes(StandardCharsets.ISO_8859_1);
+              TestUpstream.respond(
+                  ex,
+                  200,
+                  "{\"same\":" + Arrays.equals(got, upload) + ",\"n\":" + got.length + "}");
+            } else {
+              ex.sendResponseHeaders(200, download.length);
+              try (OutputStream out = ex.getResponseBody()) {
+                out.write(download);
+              }
+            }
+          });
+      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().build();
+      HttpResponse<byte[]> got =
+          client.send(
+              HttpRequest.newBuilder(URI.create(gw.listeners().get("public") + "/pub/down"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(got.statusCode()).isEqualTo(200);
+      assertThat(Arrays.equals(got.body(), download)).isTrue();
+      String up = gw.listeners().get("public") + "/pub/up";
+      HttpResponse<String> posted =
+          client.send(
+              HttpRequest.newBuilder(URI.create(up))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(upload))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(posted.body()).isEqualTo("{\"same\":true,\"n\":" + upload.length + "}");
+    }
+  }
+
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void aSlowReaderStallsTheUpstreamInsteadOfBeingBuffered(String transport) throws Exception {
+    long total = 512L * MIB;
+    AtomicLong written = new AtomicLong();
+    AtomicBoolean cut = new AtomicBoolean();
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(transport, u, "")) {
+      u.behave(
+          (ex, n) -> {
+            ex.sendResponseHeaders(200, total);
+            byte[] piece = new byte[64 * 1024];
+            try (OutputStream out = ex.getResponseBody()) {
+              for (long w = 0; w < total; w += piece.length) {
+                out.write(piece);
+                written.addAndGet(piece.length);
+              }
+            } catch (IOException e) {
+              cut.set(true);
+              throw e;
+            }
+          });
+      try (Socket s = new Socket()) {
+        s.setReceiveBufferSize(16 * 1024);
+        s.connect(address(gw));
+        s.getOutputStream().write(RawHttp.crlf("GET /pub/big HTTP/1.1\nHost: a\n\n"));
+        // the client reads nothing: what the upstream could write levels off far below the total
+        long[] last = {-1};
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  long w = written.get();
+                  boolean still = w > 0 && w == last[0];
+                  last[0] = w;
+                  return still;
+                });
+        assertThat(written.get()).isLessThan(64L * MIB);
+        assertThat(cut).isFalse();
+        // reading again lets it go on
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[64 * 1024];
+        long before = written.get();
+        for (long read = 0; read < 128L * MIB; ) {
+          int r = in.read(buf);
+          assertThat(r).isPositive();
+          read += r;
+        }
+        assertThat(written.get()).isGreaterThan(before);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void aHalfCloseClosesTheConnection(String transport) throws Exception {
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(transport, u, "")) {
+      try (Socket s = new Socket()) {
+        s.connect(address(gw));
+        s.setSoTimeout(5_000);
+        // a complete request, then FIN: no half-open connection is kept (halfClose = false)
+        s.getOutputStream().write(RawHttp.crlf("GET /pub/a HTTP/1.1\nHost: a\n\n"));
+        s.shutdownOutput();
+        InputStream in = s.getInputStream();
+        int r;
+        do {
+          r = in.read(new byte[4096]);
+        } while (r > 0);
+        assertThat(r).isEqualTo(-1);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> openConnections(gw) == 0);
+      assertThat(gw.listener("public").headerTimeouts()).isZero();
+      // and a FIN before any request byte
+      try (Socket s = new Socket()) {
+        s.connect(address(gw));
+        s.setSoTimeout(5_000);
+        s.shutdownOutput();
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> openConnections(gw) == 0);
+    }
+  }
+
+  private static int openConnections(Gateway gw) {
+    return gw.listener("public").openConnections();
+  }
+
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void aClientResetEndsItsConnectionAndTheListenerServesOn(String transport) throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(transport, u, "")) {
+      u.behave(
+          (ex, n) -> {
+            if (ex.getRequestURI().getPath().equals("/pub/hang")) {
+              release.await(20, TimeUnit.SECONDS);
+            }
+            TestUpstream.respond(ex, 200, "{}");
+          });
+      for (String head :
+          new String[] {"GET /pub/hang HTTP/1.1\nHost: a\n\n", "GET /pub/half HTTP/1.1\nHo"}) {
+        Socket s = new Socket();
+        s.connect(address(gw));
+        s.getOutputStream().write(RawHttp.crlf(head));
+        await().until(() -> openConnections(gw) == 1);
+        s.setSoLinger(true, 0);
+        s.close(); // RST
+        await().atMost(Duration.ofSeconds(5)).until(() -> openConnections(gw) == 0);
+      }
+      release.countDown();
+      RawHttp.Answer next =
+          RawHttp.send(
+              gw.listeners().get("public"),
+              RawHttp.crlf("GET /pub/next HTTP/1.1\nHost: a\n\n"),
+              5_000,
+              false);
+      assertThat(next.status()).isEqualTo(200);
+    }
+  }
+
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void closeDrainsInFlightRequestsClosesIdleConnectionsAndUnbinds(String transport)
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService background = Executors.newCachedThreadPool();
+    try (TestUpstream u = new TestUpstream("u")) {
+      Gateway gw = start(transport, u, "shutdown: {drainTimeout: 20s}");
+      try {
+        u.behave(
+            (ex, n) -> {
+              if (ex.getRequestURI().getPath().equals("/pub/slow")) {
+                release.await(20, TimeUnit.SECONDS);
+              }
+              TestUpstream.respond(ex, 200, "{\"n\":" + n + "}");
+            });
+        InetSocketAddress address = address(gw);
+        Socket idle = new Socket();
+        idle.connect(address);
+        idle.setSoTimeout(10_000);
+        idle.getOutputStream().write(RawHttp.crlf("GET /pub/first HTTP/1.1\nHost: a\n\n"));
+        assertThat(RawHttp.read(idle, false).status()).isEqualTo(200);
+        Future<RawHttp.Answer> inFlight =
+            background.submit(
+                () ->
+                    RawHttp.send(
+                        gw.listeners().get("public"),
+                        RawHttp.crlf("GET /pub/slow HTTP/1.1\nHost: a\n\n"),
+                        20_000,
+                        false));
+        await().until(() -> u.count.get() == 2);
+        Future<?> closing = background.submit(gw::close);
+        // the idle keep-alive connection is closed, the in-flight request still runs
+        assertThat(readOrTimeout(idle)).isEqualTo(-1);
+        idle.close();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> !connects(address)); // unbound while draining
+        assertThat(closing).isNotDone();
+        release.countDown();
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        closing.get(10, TimeUnit.SECONDS);
+      } finally {
+        release.countDown();
+        background.shutdownNow();
+        gw.close();
+      }
+    }
+  }
+
+  private static boolean connects(InetSocketAddress address) {
+    try (Socket s = new Socket()) {
+      s.connect(address, 1_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int readOrTimeout(Socket s) throws IOException {
+    try {
+      return s.getInputStream().read();
+    } catch (SocketTimeoutException e) {
+      return -2;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void aPortInUseIsAClearErrorNamingTheListener(String transport) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        TestUpstream u = new TestUpstream("u")) {
+      String yaml =
+          config(transport, u, "")
+              .replace(
+                  "public: {address: \"127.0.0.1:0\"}",
+                  "public: {address: \"127.0.0.1:" + taken.getLocalPort() + "\"}");
+      assertThatThrownBy(() -> Gateway.start(GatewayConfig.parse(yaml, "test")))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot bind listener public to 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+}
