@@ -284,8 +284,8 @@ public record GatewayConfig(
   /**
    * The listeners' socket transport (read at start only).
    *
-   * @param transport pekko (default): Pekko IO's {@code Tcp().bind}; netty: a Netty server channel
-   *     on epoll (NIO fallback). The connection stack above the bytes is the same
+   * @param transport netty (default): a Netty server channel on epoll (NIO fallback); pekko: Pekko
+   *     IO's {@code Tcp().bind}. The connection stack above the bytes is the same
    */
   public record Server(Transport transport) {
     /** How the listeners accept and run their sockets. */
@@ -297,8 +297,7 @@ public record GatewayConfig(
     }
 
     public Server {
-      // pekko until SlowClientIT's graceful-shutdown test passes reliably on netty (BENCHMARK.md)
-      transport = transport == null ? Transport.pekko : transport;
+      transport = transport == null ? Transport.netty : transport;
     }
   }
 

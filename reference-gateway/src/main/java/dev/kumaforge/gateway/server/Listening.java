@@ -258,12 +258,37 @@ final class Listening {
     }
   }
 
-  /** After the unbind: closes the connections still in their first head and drains the rest. */
+  /**
+   * After the unbind: closes the connections still in their first head, drains the rest, then waits
+   * (up to the same deadline) until every connection has closed. Pekko's termination completes once
+   * each in-flight response's head is out, while a streamed body may still be flowing from the
+   * upstream: whoever closes the upstream connections next must wait for it.
+   */
   private CompletionStage<?> terminateConnections(Duration drain) {
+    long until = System.nanoTime() + drain.toNanos();
     scala.concurrent.duration.FiniteDuration deadline =
         scala.concurrent.duration.FiniteDuration.apply(drain.toMillis(), TimeUnit.MILLISECONDS);
     gates.closeAll();
-    return FutureConverters.asJava(master.terminate(deadline, system.dispatcher()));
+    return FutureConverters.asJava(master.terminate(deadline, system.dispatcher()))
+        .thenComposeAsync(t -> allClosed(until), DIRECT);
+  }
+
+  /** Completes when the listener has no open connection left, or at {@code until}. */
+  private CompletionStage<Void> allClosed(long until) {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    Runnable check =
+        new Runnable() {
+          @Override
+          public void run() {
+            if (limits.open.get() <= 0 || System.nanoTime() - until >= 0) {
+              closed.complete(null);
+            } else {
+              system.scheduler().scheduleOnce(Duration.ofMillis(5), this, system.dispatcher());
+            }
+          }
+        };
+    check.run();
+    return closed;
   }
 
   /**

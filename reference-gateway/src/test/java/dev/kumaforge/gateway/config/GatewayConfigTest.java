@@ -384,7 +384,7 @@ class GatewayConfigTest {
   }
 
   @Test
-  void serverTransportDefaultsToPekkoAndABadValueNamesThePath() {
+  void serverTransportDefaultsToNettyAndABadValueNamesThePath() {
     String yaml =
         """
         listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
@@ -392,12 +392,12 @@ class GatewayConfigTest {
         routes: [{name: r, backendRefs: [{name: b}]}]
         """;
     assertThat(GatewayConfig.parse(yaml, "gw.yaml").server().transport())
-        .isEqualTo(GatewayConfig.Server.Transport.pekko);
+        .isEqualTo(GatewayConfig.Server.Transport.netty);
     assertThat(
-            GatewayConfig.parse(yaml + "server: {transport: netty}\n", "gw.yaml")
+            GatewayConfig.parse(yaml + "server: {transport: pekko}\n", "gw.yaml")
                 .server()
                 .transport())
-        .isEqualTo(GatewayConfig.Server.Transport.netty);
+        .isEqualTo(GatewayConfig.Server.Transport.pekko);
     assertThatThrownBy(() -> GatewayConfig.parse(yaml + "server: {transport: epoll}\n", "gw.yaml"))
         .hasMessageContaining("server.transport");
     assertThatThrownBy(() -> GatewayConfig.parse(yaml + "server: {threads: 2}\n", "gw.yaml"))
