@@ -45,9 +45,11 @@ public final class TargetLauncher {
     }
     List<String> options = List.of(extra.trim().split("\\s+"));
     List<String> all = new java.util.ArrayList<>(GATEWAY_JVM);
-    if (options.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+    java.util.function.Predicate<String> collector =
+        o -> o.startsWith("-XX:+Use") && o.endsWith("GC");
+    if (options.stream().anyMatch(collector)) {
       // a collector named there replaces the default one (two collectors: the JVM refuses to start)
-      all.removeIf(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
+      all.removeIf(collector);
     }
     all.addAll(options);
     return List.copyOf(all);

@@ -319,13 +319,27 @@ public final class AiGateway {
               }
               return call.run(text);
             };
-    CompletionStage<HttpEntity.Strict> body =
-        toStrict(request.entity(), 30_000, MAX_BODY, ctx.materializer());
-    if (body instanceof CompletableFuture<HttpEntity.Strict> f && f.isDone()) {
-      // a strict body (the usual case): no hop through the dispatcher
-      return f.handle(read).thenCompose(s -> s);
+    // a strict body (the usual case) is read at once: no hop through the dispatcher
+    return handleNow(
+            toStrict(request.entity(), 30_000, MAX_BODY, ctx.materializer()),
+            read,
+            ctx.dispatcher())
+        .thenCompose(s -> s);
+  }
+
+  /**
+   * {@code stage.handle(fn)} at once on the calling thread when {@code stage} is a completed future
+   * already, else {@code fn} on {@code executor} when it completes (never a plain callback on one
+   * of Pekko's CompletionStages, which runs on the common pool).
+   */
+  static <T, U> CompletionStage<U> handleNow(
+      CompletionStage<T> stage,
+      java.util.function.BiFunction<? super T, Throwable, ? extends U> fn,
+      java.util.concurrent.Executor executor) {
+    if (stage instanceof CompletableFuture<T> f && f.isDone()) {
+      return f.handle(fn);
     }
-    return body.handleAsync(read, ctx.dispatcher()).thenCompose(s -> s);
+    return stage.handleAsync(fn, executor);
   }
 
   /**

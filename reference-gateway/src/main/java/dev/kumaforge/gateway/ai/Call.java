@@ -805,11 +805,13 @@ final class Call {
    */
   private <T> void whenDone(
       CompletionStage<T> stage, java.util.function.BiConsumer<? super T, ? super Throwable> k) {
-    if (stage instanceof CompletableFuture<T> f && f.isDone()) {
-      f.whenComplete(k);
-    } else {
-      stage.whenCompleteAsync(k, ctx.dispatcher());
-    }
+    AiGateway.handleNow(
+        stage,
+        (v, e) -> {
+          k.accept(v, e);
+          return null;
+        },
+        ctx.dispatcher());
   }
 
   private HttpResponse sessionLost(Throwable err) {

@@ -8,8 +8,11 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
@@ -59,6 +62,11 @@ public final class EventLoops implements AutoCloseable {
   /** The server socket channel type that runs on this group (epoll or NIO, as the loops). */
   public Class<? extends ServerChannel> serverChannelType() {
     return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /** The socket channel type that runs on this group (epoll or NIO, as the loops). */
+  public Class<? extends SocketChannel> channelType() {
+    return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
   /** Number of loops. */

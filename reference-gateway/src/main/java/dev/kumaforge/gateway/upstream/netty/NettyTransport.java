@@ -3,12 +3,8 @@ package dev.kumaforge.gateway.upstream.netty;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.event.LoggingAdapter;
@@ -66,15 +62,11 @@ public final class NettyTransport implements AutoCloseable {
     this.channels = new DefaultChannelGroup("forge-upstream", GlobalEventExecutor.INSTANCE);
   }
 
-  /** Whether native epoll is used. */
-  public static boolean epoll() {
-    return Epoll.isAvailable();
-  }
-
   /** A new keep-alive pool in front of {@code endpoint} with {@code backend}'s settings. */
   public UpstreamQueue newQueue(Endpoint endpoint, Backend backend) {
+    EventLoops l = loops();
     return new NettyPool(
-        loops().group(), channelType(), endpoint, backend, materializer, log, channels);
+        l.group(), l.channelType(), endpoint, backend, materializer, log, channels);
   }
 
   private synchronized EventLoops loops() {
@@ -88,10 +80,6 @@ public final class NettyTransport implements AutoCloseable {
       own = new EventLoops(threads, "forge-upstream");
     }
     return own;
-  }
-
-  private static Class<? extends SocketChannel> channelType() {
-    return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
   /**
