@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorSystem;
@@ -71,6 +73,7 @@ final class Listening {
   private final ServerSettings settings;
   private final org.apache.pekko.http.scaladsl.ConnectionContext context;
   private final boolean secure;
+  private final ServerTls tls;
   private final ConnectionGuard.Limits limits;
   private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
   private final int maxHeld;
@@ -104,6 +107,7 @@ final class Listening {
             : (org.apache.pekko.http.scaladsl.ConnectionContext)
                 org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(tls::newEngine);
     this.secure = tls != null;
+    this.tls = tls;
     this.limits = limits;
     this.handler = handler;
     this.maxHeld = maxHeld;
@@ -140,23 +144,27 @@ final class Listening {
 
   /** Runs one connection accepted by Pekko IO; completes when it ended. */
   private CompletionStage<Done> serve(Tcp.IncomingConnection incoming) {
-    return serve(incoming.remoteAddress(), incoming.flow(), 0);
+    return serve(incoming.remoteAddress(), incoming.flow(), 0, null);
   }
 
   /**
    * Runs one connection's stack over {@code transport}; completes when it ended. {@code gatedAt}:
    * 0, or the accept's {@link System#nanoTime()} when {@link FirstHead} already did {@link
-   * HeadGate}'s work (the stack then has no HeadGate).
+   * HeadGate}'s work (the stack then has no HeadGate). {@code decrypted}: the TLS session when the
+   * transport's bytes were decrypted below it (Netty's {@link SslHandler}), else null.
    */
   private CompletionStage<Done> serve(
-      InetSocketAddress remote, Flow<ByteString, ByteString, ?> transport, long gatedAt) {
+      InetSocketAddress remote,
+      Flow<ByteString, ByteString, ?> transport,
+      long gatedAt,
+      SSLSession decrypted) {
     Attributes attributes =
         settings.remoteAddressAttribute()
             ? HttpAttributes$.MODULE$.remoteAddress(remote)
             : Attributes.none();
     Connection connection = new Connection();
     try {
-      return layer(remote, connection, gatedAt)
+      return layer(remote, connection, gatedAt, decrypted)
           .addAttributes(attributes)
           .joinMat(transport, Keep.left())
           .mapMaterializedValue(
@@ -201,11 +209,9 @@ final class Listening {
                     sockets.apply(ch);
                     ChannelFlow.Bridge bridge = new ChannelFlow.Bridge();
                     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-                    if (secure) {
-                      // the head is encrypted: HeadGate in the stack does the gating
-                      ch.pipeline().addLast(bridge);
-                      ec.execute(() -> start(ch, bridge, remote, 0));
-                      return;
+                    SslHandler ssl = secure ? sslHandler() : null;
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl);
                     }
                     FirstHead[] first = new FirstHead[1];
                     first[0] =
@@ -216,7 +222,8 @@ final class Listening {
                             () -> {
                               ch.pipeline().addLast(bridge);
                               long accepted = first[0].accepted();
-                              ec.execute(() -> start(ch, bridge, remote, accepted));
+                              SSLSession session = ssl == null ? null : ssl.engine().getSession();
+                              ec.execute(() -> start(ch, bridge, remote, accepted, session));
                             });
                     ch.pipeline().addLast(first[0]);
                   }
@@ -249,10 +256,28 @@ final class Listening {
     return bound;
   }
 
+  /**
+   * A TLS listener's handler on the Netty transport: the handshake and the records are BoringSSL's
+   * (or the JDK's) in the pipeline, on the connection's loop, so the first head is gated by {@link
+   * FirstHead} as on a plain listener, its deadline running from the accept through the handshake
+   * (the handler's own handshake timeout is off), and no part of Pekko is materialized for a
+   * connection that never completes a handshake and a head.
+   */
+  private SslHandler sslHandler() {
+    SslHandler ssl = new SslHandler(tls.newEngine());
+    ssl.setHandshakeTimeoutMillis(0);
+    return ssl;
+  }
+
   /** Materializes the stack of a Netty connection (off its loop, unless the loops are shared). */
-  private void start(Channel ch, ChannelFlow.Bridge bridge, InetSocketAddress remote, long gated) {
+  private void start(
+      Channel ch,
+      ChannelFlow.Bridge bridge,
+      InetSocketAddress remote,
+      long gated,
+      SSLSession decrypted) {
     try {
-      serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)), gated);
+      serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)), gated, decrypted);
     } catch (RuntimeException e) {
       ch.close();
     }
@@ -297,7 +322,7 @@ final class Listening {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Flow<ByteString, ByteString, CompletionStage<Done>> layer(
-      InetSocketAddress remote, Connection connection, long gatedAt) {
+      InetSocketAddress remote, Connection connection, long gatedAt, SSLSession decrypted) {
     HeaderScan.Verdict verdict = new HeaderScan.Verdict();
     Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsInbound, NotUsed> scan =
         Flow.fromGraph(new HeaderScan(maxHeld, maxCredential, verdict));
@@ -326,12 +351,28 @@ final class Listening {
                   .via(httpPart(remote, verdict, connection));
             });
     BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
-        tls = http.sslTlsServerStage(context).asJava();
+        tls = decrypted != null ? decrypted(decrypted) : http.sslTlsServerStage(context).asJava();
     BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> idle =
         HttpConnectionIdleTimeoutBidi$.MODULE$
             .apply(settings.timeouts().idleTimeout(), Option.empty())
             .asJava();
     return upper.join(tls.atop(idle)).watchTermination(Keep.right());
+  }
+
+  /**
+   * In place of Pekko's TLS stage when the bytes were decrypted below the stack: what Pekko's
+   * {@code TLSPlacebo} does for a plain connection, with the connection's real session, so that the
+   * server layer puts it on each request (the mTLS client identity) as its own TLS stage would.
+   */
+  private static BidiFlow<
+          TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
+      decrypted(SSLSession session) {
+    return BidiFlow.fromFlows(
+        Flow.<TLSProtocol.SslTlsOutbound>create()
+            .filter(o -> o instanceof TLSProtocol.SendBytes)
+            .map(o -> ((TLSProtocol.SendBytes) o).bytes()),
+        Flow.<ByteString>create()
+            .map(b -> (TLSProtocol.SslTlsInbound) new TLSProtocol.SessionBytes(session, b)));
   }
 
   /**
