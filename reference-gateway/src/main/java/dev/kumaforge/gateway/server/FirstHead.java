@@ -29,7 +29,7 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
   private final ConnectionGuard.Limits limits;
   private final Listening.Gates gates;
   private final int maxHeld;
-  private final Runnable start;
+  private final HandOver handOver;
   private final Runnable close;
   private final long accepted = System.nanoTime();
   private ChannelHandlerContext ctx;
@@ -42,15 +42,24 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
   private boolean lineStarted; // bytes in the current line
   private boolean anyLine; // a non-empty line ended
 
+  /** What happens to a connection once its first head has ended. */
+  interface HandOver {
+    /**
+     * Called on the channel's loop once: adds the handler that takes the bytes after {@code ctx},
+     * passes {@code head} on to it as one read (or releases it) and has the connection's stack
+     * materialized.
+     */
+    void handOver(ChannelHandlerContext ctx, ByteBuf head);
+  }
+
   /**
-   * @param start adds the handler that takes the bytes after this one and has the connection's
-   *     stack materialized; the head's bytes are then passed on to that handler as one read
+   * @param handOver takes the connection once its first head has ended
    */
-  FirstHead(ConnectionGuard.Limits limits, Listening.Gates gates, int maxHeld, Runnable start) {
+  FirstHead(ConnectionGuard.Limits limits, Listening.Gates gates, int maxHeld, HandOver handOver) {
     this.limits = limits;
     this.gates = gates;
     this.maxHeld = maxHeld;
-    this.start = start;
+    this.handOver = handOver;
     this.close = () -> ctx.channel().close();
   }
 
@@ -148,8 +157,7 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
     gates.remove(close);
     ByteBuf head = held;
     held = null;
-    start.run();
-    ctx.fireChannelRead(head);
+    handOver.handOver(ctx, head);
   }
 
   @Override
@@ -167,7 +175,11 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void end() {
+  /**
+   * Gives the connection's count back now (idempotent): for a hand-over that failed while the
+   * channel was not registered with a loop, which then never reports its close.
+   */
+  void end() {
     if (counted) {
       counted = false;
       limits.open.decrementAndGet();

@@ -81,12 +81,14 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
-    return bind(system, name, config, handler, null);
+    return bind(system, name, config, handler, null, null);
   }
 
   /**
    * Binds listener {@code name} and waits for the socket: on a Netty server channel on {@code
-   * loops}, or with Pekko IO when {@code loops} is null.
+   * loops}, or with Pekko IO when {@code loops} is null. {@code heads} (netty only, may be null):
+   * the loops that accept plain-HTTP connections and hold them until their first request head has
+   * ended, before they move to {@code loops}.
    *
    * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
    *     unusable
@@ -96,7 +98,8 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler,
-      EventLoops loops) {
+      EventLoops loops,
+      EventLoops heads) {
     HostPort address = config.hostPort();
     ConnectionGuard.Limits limits =
         new ConnectionGuard.Limits(config.headerTimeout(), config.maxConnections());
@@ -124,7 +127,7 @@ public final class ListenerServer {
             (int) Math.max(64, headerBytes - 16));
     CompletionStage<Listening.Binding> bound;
     try {
-      bound = loops == null ? listening.bind(address) : listening.bindNetty(address, loops);
+      bound = loops == null ? listening.bind(address) : listening.bindNetty(address, loops, heads);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("listener " + name + ": " + e.getMessage(), e);
     }
