@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
  * {@link HeadGate}'s work done in the Netty pipeline of a plain-HTTP connection, before anything of
  * Pekko exists for it: counts the connection against {@code maxConnections} (closing it at once
  * when over), reads until the first request head has ended, closes it at the header deadline (a
- * header timeout) or when the listener terminates, and only then has the connection's Pekko stack
- * materialized ({@code start}), handing it the bytes read so far as the first read. A connection
- * that trickles its head ("slowloris") thus costs the socket, a few reads and a timer on the event
- * loop.
+ * header timeout) or when the listener terminates, and only then hands the connection over ({@link
+ * HandOver}: moved to a serving loop when the listener has a head loop, its Pekko stack
+ * materialized, the bytes read so far its first read). A connection that trickles its head
+ * ("slowloris") thus costs the socket, a few reads and a timer on the event loop.
  *
  * <pre>
  *   channel: FirstHead -> (once the head ended:) ChannelFlow.Bridge -> Pekko stack (HeaderScan, ...)
