@@ -240,10 +240,10 @@ public final class Gateway implements AutoCloseable {
       } else {
         serverLoops = new EventLoops(1, "forge-server"); // as Pekko IO's one selector thread
         listenerLoops = serverLoops;
-        // accept bursts, trickling heads and header-deadline closes off the serving loop
-        headLoops = new EventLoops(1, "forge-accept");
-        listenerHeads = headLoops;
       }
+      // accept bursts, trickling heads and header-deadline closes off the serving loops
+      headLoops = new EventLoops(1, "forge-accept");
+      listenerHeads = headLoops;
     }
     publicServer =
         ListenerServer.bind(
