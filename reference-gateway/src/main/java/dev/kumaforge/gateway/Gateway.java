@@ -66,8 +66,7 @@ public final class Gateway implements AutoCloseable {
   private NettyTransport netty;
   private final EventLoops loops;
   private EventLoops serverLoops; // the listeners' own loops (netty transport, loops not shared)
-  private EventLoops
-      headLoops; // accepts and first heads of plain-HTTP listeners (with serverLoops)
+  private EventLoops headLoops; // accepts and first heads of plain HTTP (netty transport)
   private final Snapshot.SharedLimits shared;
 
   private Gateway(
