@@ -66,6 +66,7 @@ public final class Gateway implements AutoCloseable {
   private NettyTransport netty;
   private final EventLoops loops;
   private EventLoops serverLoops; // the listeners' own loops (netty transport, loops not shared)
+  private EventLoops headLoops; // accepts and first heads of plain HTTP (netty transport)
   private final Snapshot.SharedLimits shared;
 
   private Gateway(
@@ -231,6 +232,7 @@ public final class Gateway implements AutoCloseable {
                 ? admin
                 : new AdminGuard(adminListener.authentication().tokenHash(), admin, mat);
     EventLoops listenerLoops = null;
+    EventLoops listenerHeads = null;
     if (config.server().transport() == GatewayConfig.Server.Transport.netty) {
       if (loops != null) {
         listenerLoops = loops; // a request can stay on the loop that read it
@@ -238,6 +240,9 @@ public final class Gateway implements AutoCloseable {
         serverLoops = new EventLoops(1, "forge-server"); // as Pekko IO's one selector thread
         listenerLoops = serverLoops;
       }
+      // accept bursts, trickling heads and header-deadline closes off the serving loops
+      headLoops = new EventLoops(1, "forge-accept");
+      listenerHeads = headLoops;
     }
     publicServer =
         ListenerServer.bind(
@@ -245,11 +250,12 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig.PUBLIC,
             config.listeners().get(GatewayConfig.PUBLIC),
             proxy,
-            listenerLoops);
+            listenerLoops,
+            listenerHeads);
     listeners.put(GatewayConfig.PUBLIC, publicServer.url());
     adminServer =
         ListenerServer.bind(
-            system, GatewayConfig.ADMIN, adminListener, adminService, listenerLoops);
+            system, GatewayConfig.ADMIN, adminListener, adminService, listenerLoops, listenerHeads);
     listeners.put(GatewayConfig.ADMIN, adminServer.url());
     metrics.listeners(() -> java.util.List.of(publicServer, adminServer));
     healthChecker = startHealthChecks(snapshot.get());
@@ -462,6 +468,9 @@ public final class Gateway implements AutoCloseable {
     } finally {
       if (serverLoops != null) {
         serverLoops.close();
+      }
+      if (headLoops != null) {
+        headLoops.close();
       }
       if (loops != null) {
         loops.close(); // the dispatcher's threads: only once the actor system has stopped

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +38,11 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * ./mvnw -B -o -pl reference-gateway -am verify -Dit.test=SlowlorisLoadIT -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
- *     -Dforge.manualTests= [-Dforge.serverTransport=pekko|netty]
+ *     -Dforge.manualTests= [-Dforge.serverTransport=pekko|netty] [-Dforge.slowloris.target=nginx]
  * </pre>
+ *
+ * <p>{@code -Dforge.slowloris.target=nginx}: the same load against a real nginx (one worker, {@code
+ * client_header_timeout 5s}) in the gateway's place, as a control of what the machine itself costs.
  *
  * <p>Normal load: 4 keep-alive connections at 100 req/s each ({@code GET /health/ready} of a mock
  * provider), timed from the intended send time.
@@ -53,70 +57,102 @@ class SlowlorisLoadIT {
   @Test
   void normalClientsKeepTheirLatencyUnder2000TricklingConnections() throws Exception {
     try (MockBackends u =
-            MockBackends.start(
-                BackendsConfig.parse(
-                    """
-                    seed: 1
-                    providers:
-                      - name: p
-                        listen: 127.0.0.1:0
-                        models: [{name: m, price: {input: 1, output: 1}}]
-                    """,
-                    "slowloris providers"));
-        Gateway gw =
-            Gateway.start(
-                GatewayConfig.parse(
-                    """
-                    listeners:
-                      public: {address: "127.0.0.1:0", headerTimeout: 5s}
-                      admin: {address: "127.0.0.1:0"}
-                    backends: [{name: b, endpoints: [{address: "%s"}]}]
-                    routes: [{name: r, backendRefs: [{name: b}]}]
-                    %s
-                    """
-                        .formatted(URI.create(u.listeners().get("p")).getAuthority(), transport()),
-                    "slowloris"))) {
-      URI url = URI.create(gw.listeners().get("public"));
-      InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
-      ExecutorService pool = Executors.newCachedThreadPool();
-      try {
-        phase(address, pool); // warm-up
-        Map<Long, Map.Entry<String, Long>> cpu0 = threadCpu();
-        long[] baseline = phase(address, pool);
-        Map<Long, Map.Entry<String, Long>> cpu1 = threadCpu();
-        AtomicBoolean attacking = new AtomicBoolean(true);
-        AtomicInteger closedByGateway = new AtomicInteger();
-        long timeoutsBefore = gw.listener("public").headerTimeouts();
-        Future<?> attack = pool.submit(() -> attack(address, attacking, closedByGateway));
-        long[] underAttack = phase(address, pool);
-        Map<Long, Map.Entry<String, Long>> cpu2 = threadCpu();
-        long timeoutsDuring = gw.listener("public").headerTimeouts() - timeoutsBefore;
-        attacking.set(false);
-        attack.get();
-        System.out.printf(
-            "SLOWLORIS normal clients %d x %d req/s, %d trickling connections, header deadline 5s%n"
-                + "  baseline      %s%n  under attack  %s%n  closed at the deadline: %d,"
-                + " gateway headerTimeouts: %d%n",
-            CLIENTS,
-            RATE_PER_CLIENT,
-            ATTACKERS,
-            describe(baseline),
-            describe(underAttack),
-            closedByGateway.get(),
-            gw.listener("public").headerTimeouts());
-        System.out.printf(
-            "  CPU ms by thread group, baseline phase: %s%n"
-                + "  CPU ms by thread group, attack phase:   %s%n"
-                + "  gateway CPU (pekko and netty threads) per header timeout in the attack phase, extra over"
-                + " baseline: %.3f ms (%d timeouts)%n",
-            cpuDiff(cpu0, cpu1),
-            cpuDiff(cpu1, cpu2),
-            (gatewayCpu(cpu1, cpu2) - gatewayCpu(cpu0, cpu1)) / 1e6 / timeoutsDuring,
-            timeoutsDuring);
-        assertThat(closedByGateway.get()).isGreaterThanOrEqualTo(ATTACKERS);
-      } finally {
-        pool.shutdownNow();
+        MockBackends.start(
+            BackendsConfig.parse(
+                """
+                seed: 1
+                providers:
+                  - name: p
+                    listen: 127.0.0.1:0
+                    models: [{name: m, price: {input: 1, output: 1}}]
+                """,
+                "slowloris providers"))) {
+      String backend = URI.create(u.listeners().get("p")).getAuthority();
+      if ("nginx".equals(System.getProperty("forge.slowloris.target", "gateway"))) {
+        System.out.println("SLOWLORIS target: nginx (control, 1 worker)");
+        try (NginxControl nginx = NginxControl.start(backend, 5)) {
+          measure(nginx.address(), null, nginx::cpuNanos);
+        }
+        return;
       }
+      try (Gateway gw =
+          Gateway.start(
+              GatewayConfig.parse(
+                  """
+                  listeners:
+                    public: {address: "127.0.0.1:0", headerTimeout: 5s}
+                    admin: {address: "127.0.0.1:0"}
+                  backends: [{name: b, endpoints: [{address: "%s"}]}]
+                  routes: [{name: r, backendRefs: [{name: b}]}]
+                  %s
+                  """
+                      .formatted(backend, transport()),
+                  "slowloris"))) {
+        URI url = URI.create(gw.listeners().get("public"));
+        measure(
+            new InetSocketAddress(url.getHost(), url.getPort()),
+            () -> gw.listener("public").headerTimeouts(),
+            null);
+      }
+    }
+  }
+
+  /**
+   * Runs the phases against {@code address} and prints the figures. {@code headerTimeouts}: the
+   * target's count of header timeouts (null: the connections the target closed are counted); {@code
+   * processCpu}: the target's CPU ns when it is another process (null: this JVM's gateway threads).
+   */
+  private static void measure(
+      InetSocketAddress address, LongSupplier headerTimeouts, LongSupplier processCpu)
+      throws Exception {
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      phase(address, pool); // warm-up
+      Map<Long, Map.Entry<String, Long>> cpu0 = threadCpu();
+      long p0 = processCpu == null ? 0 : processCpu.getAsLong();
+      long[] baseline = phase(address, pool);
+      Map<Long, Map.Entry<String, Long>> cpu1 = threadCpu();
+      long p1 = processCpu == null ? 0 : processCpu.getAsLong();
+      AtomicBoolean attacking = new AtomicBoolean(true);
+      AtomicInteger closedByTarget = new AtomicInteger();
+      LongSupplier timeouts = headerTimeouts != null ? headerTimeouts : closedByTarget::get;
+      long timeoutsBefore = timeouts.getAsLong();
+      Future<?> attack = pool.submit(() -> attack(address, attacking, closedByTarget));
+      long[] underAttack = phase(address, pool);
+      Map<Long, Map.Entry<String, Long>> cpu2 = threadCpu();
+      long p2 = processCpu == null ? 0 : processCpu.getAsLong();
+      long timeoutsDuring = timeouts.getAsLong() - timeoutsBefore;
+      attacking.set(false);
+      attack.get();
+      System.out.printf(
+          "SLOWLORIS normal clients %d x %d req/s, %d trickling connections, header deadline 5s%n"
+              + "  baseline      %s%n  under attack  %s%n  closed at the deadline: %d,"
+              + " header timeouts in the attack phase: %d%n",
+          CLIENTS,
+          RATE_PER_CLIENT,
+          ATTACKERS,
+          describe(baseline),
+          describe(underAttack),
+          closedByTarget.get(),
+          timeoutsDuring);
+      long extra =
+          processCpu == null
+              ? gatewayCpu(cpu1, cpu2) - gatewayCpu(cpu0, cpu1)
+              : (p2 - p1) - (p1 - p0);
+      System.out.printf(
+          "  CPU ms by thread group, baseline phase: %s%s%n"
+              + "  CPU ms by thread group, attack phase:   %s%s%n"
+              + "  target CPU per header timeout in the attack phase, extra over"
+              + " baseline: %.3f ms (%d timeouts)%n",
+          cpuDiff(cpu0, cpu1),
+          processCpu == null ? "" : "target process=" + (p1 - p0) / 1_000_000,
+          cpuDiff(cpu1, cpu2),
+          processCpu == null ? "" : "target process=" + (p2 - p1) / 1_000_000,
+          extra / 1e6 / timeoutsDuring,
+          timeoutsDuring);
+      assertThat(closedByTarget.get()).isGreaterThanOrEqualTo(ATTACKERS);
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -183,8 +219,8 @@ class SlowlorisLoadIT {
   }
 
   /**
-   * CPU ns of the gateway's threads (Pekko dispatcher, IO and scheduler; Netty server and upstream
-   * loops) between two snapshots.
+   * CPU ns of the gateway's threads (Pekko dispatcher, IO and scheduler; Netty server, accept and
+   * upstream loops) between two snapshots.
    */
   private static long gatewayCpu(
       Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
@@ -193,6 +229,7 @@ class SlowlorisLoadIT {
             e ->
                 e.getKey().startsWith("forge-gateway-")
                     || e.getKey().startsWith("forge-server-")
+                    || e.getKey().startsWith("forge-accept-")
                     || e.getKey().startsWith("forge-upstream-")
                     || e.getKey().startsWith("forge-loop-"))
         .mapToLong(Map.Entry::getValue)

@@ -8,16 +8,17 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link HeadGate}'s work done in the Netty pipeline of a plain-HTTP connection, before anything of
- * Pekko exists for it: counts the connection against {@code maxConnections} (closing it at once
- * when over), reads until the first request head has ended, closes it at the header deadline (a
- * header timeout) or when the listener terminates, and only then has the connection's Pekko stack
- * materialized ({@code start}), handing it the bytes read so far as the first read. A connection
- * that trickles its head ("slowloris") thus costs the socket, a few reads and a timer on the event
- * loop.
+ * {@link HeadGate}'s work done in the Netty pipeline of a connection (above the SslHandler on a TLS
+ * listener, so it sees the decrypted head), before anything of Pekko exists for it: counts the
+ * connection against {@code maxConnections} (closing it at once when over), reads until the first
+ * request head has ended, closes it at the header deadline (a header timeout) or when the listener
+ * terminates, and only then hands the connection over ({@link HandOver}: moved to a serving loop
+ * when the listener has a head loop, its Pekko stack materialized, the bytes read so far its first
+ * read). A connection that trickles its head ("slowloris") thus costs the socket, a few reads and a
+ * timer on the event loop.
  *
  * <pre>
- *   channel: FirstHead -> (once the head ended:) ChannelFlow.Bridge -> Pekko stack (HeaderScan, ...)
+ *   channel: [SslHandler] -> FirstHead -> (once the head ended:) ChannelFlow.Bridge -> Pekko stack (HeaderScan, ...)
  * </pre>
  *
  * <p>"Ended" is decided as {@link HeaderScan} decides when to release a held section, or earlier:
@@ -29,7 +30,7 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
   private final ConnectionGuard.Limits limits;
   private final Listening.Gates gates;
   private final int maxHeld;
-  private final Runnable start;
+  private final HandOver handOver;
   private final Runnable close;
   private final long accepted = System.nanoTime();
   private ChannelHandlerContext ctx;
@@ -42,15 +43,24 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
   private boolean lineStarted; // bytes in the current line
   private boolean anyLine; // a non-empty line ended
 
+  /** What happens to a connection once its first head has ended. */
+  interface HandOver {
+    /**
+     * Called on the channel's loop once: adds the handler that takes the bytes after {@code ctx},
+     * passes {@code head} on to it as one read (or releases it) and has the connection's stack
+     * materialized.
+     */
+    void handOver(ChannelHandlerContext ctx, ByteBuf head);
+  }
+
   /**
-   * @param start adds the handler that takes the bytes after this one and has the connection's
-   *     stack materialized; the head's bytes are then passed on to that handler as one read
+   * @param handOver takes the connection once its first head has ended
    */
-  FirstHead(ConnectionGuard.Limits limits, Listening.Gates gates, int maxHeld, Runnable start) {
+  FirstHead(ConnectionGuard.Limits limits, Listening.Gates gates, int maxHeld, HandOver handOver) {
     this.limits = limits;
     this.gates = gates;
     this.maxHeld = maxHeld;
-    this.start = start;
+    this.handOver = handOver;
     this.close = () -> ctx.channel().close();
   }
 
@@ -148,8 +158,7 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
     gates.remove(close);
     ByteBuf head = held;
     held = null;
-    start.run();
-    ctx.fireChannelRead(head);
+    handOver.handOver(ctx, head);
   }
 
   @Override
@@ -167,7 +176,11 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void end() {
+  /**
+   * Gives the connection's count back now (idempotent): for a hand-over that failed while the
+   * channel was not registered with a loop, which then never reports its close.
+   */
+  void end() {
     if (counted) {
       counted = false;
       limits.open.decrementAndGet();

@@ -24,9 +24,11 @@ import org.apache.pekko.japi.function.Function;
  * {@code tls.reloadInterval}.
  *
  * <pre>
- *   Tcp (Netty server channel, or Pekko IO) -> idle timeout -> TLS (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
+ *   pekko: Pekko IO -> idle timeout -> TLS stage (an SSLEngine per connection from ServerTls: BoringSSL or JDK)
  *       -> HeaderScan (bare LF, TE on HTTP/1.0, oversized credentials; raw bytes)
  *       -> HeadGate (maxConnections, first head's deadline; the rest exists once a head got through)
+ *   netty: server channel -> [SslHandler over the same SSLEngine] -> FirstHead (HeadGate's work, in
+ *       the pipeline) -> ChannelFlow -> idle timeout -> HeaderScan
  *       -> Pekko HTTP server layer -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
  * </pre>
  *
@@ -81,12 +83,14 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
-    return bind(system, name, config, handler, null);
+    return bind(system, name, config, handler, null, null);
   }
 
   /**
    * Binds listener {@code name} and waits for the socket: on a Netty server channel on {@code
-   * loops}, or with Pekko IO when {@code loops} is null.
+   * loops}, or with Pekko IO when {@code loops} is null. {@code heads} (netty only, may be null):
+   * the loops that accept plain-HTTP connections and hold them until their first request head has
+   * ended, before they move to {@code loops}.
    *
    * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
    *     unusable
@@ -96,7 +100,8 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler,
-      EventLoops loops) {
+      EventLoops loops,
+      EventLoops heads) {
     HostPort address = config.hostPort();
     ConnectionGuard.Limits limits =
         new ConnectionGuard.Limits(config.headerTimeout(), config.maxConnections());
@@ -124,7 +129,7 @@ public final class ListenerServer {
             (int) Math.max(64, headerBytes - 16));
     CompletionStage<Listening.Binding> bound;
     try {
-      bound = loops == null ? listening.bind(address) : listening.bindNetty(address, loops);
+      bound = loops == null ? listening.bind(address) : listening.bindNetty(address, loops, heads);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("listener " + name + ": " + e.getMessage(), e);
     }

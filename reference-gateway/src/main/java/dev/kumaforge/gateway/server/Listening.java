@@ -4,10 +4,12 @@ import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.tls.ServerTls;
 import dev.kumaforge.gateway.upstream.netty.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -185,17 +187,26 @@ final class Listening {
   }
 
   /**
-   * Binds {@code address} with a Netty server channel on {@code loops} instead of Pekko IO (the
-   * same connection stack per connection, over {@link ChannelFlow}); completes once the socket is
-   * bound. Each connection's stack is materialized on the Pekko dispatcher (with the shared event
-   * loops that is the connection's own loop, without a wake-up), not on the accepting loop.
+   * Binds {@code address} with a Netty server channel instead of Pekko IO (the same connection
+   * stack per connection, over {@link ChannelFlow}); completes once the socket is bound. Each
+   * connection's stack is materialized on the Pekko dispatcher (with the shared event loops that is
+   * the connection's own loop, without a wake-up), not on the accepting loop.
+   *
+   * <p>With {@code heads} (plain HTTP only), the server channel and every accepted connection run
+   * on {@code heads} until the connection's first request head has ended ({@link FirstHead}); the
+   * connection is then moved to {@code loops} (deregistered, registered there) before its stack is
+   * materialized. Bursts of accepts, trickling heads and header-deadline closes thus never queue in
+   * front of the served connections' reads and writes; a TLS connection's handshake happens there
+   * too (its SslHandler moves with it). Without {@code heads}, everything runs on {@code loops}.
    */
-  CompletionStage<Binding> bindNetty(HostPort address, EventLoops loops) {
+  CompletionStage<Binding> bindNetty(HostPort address, EventLoops loops, EventLoops heads) {
     ExecutionContext ec = system.dispatcher();
     NettySockets sockets = NettySockets.of(settings);
+    EventLoopGroup accepting = heads == null ? loops.group() : heads.group();
+    EventLoopGroup serving = heads == null ? null : loops.group();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
-            .group(loops.group())
+            .group(accepting, accepting)
             .channel(loops.serverChannelType())
             .option(ChannelOption.SO_BACKLOG, settings.backlog())
             .option(ChannelOption.SO_REUSEADDR, sockets.reuseAddress)
@@ -219,11 +230,22 @@ final class Listening {
                             limits,
                             gates,
                             maxHeld,
-                            () -> {
-                              ch.pipeline().addLast(bridge);
-                              long accepted = first[0].accepted();
-                              SSLSession session = ssl == null ? null : ssl.engine().getSession();
-                              ec.execute(() -> start(ch, bridge, remote, accepted, session));
+                            (ctx, head) -> {
+                              Runnable attach =
+                                  () -> {
+                                    ch.pipeline().addLast(bridge);
+                                    ctx.fireChannelRead(head);
+                                    ctx.fireChannelReadComplete();
+                                    long accepted = first[0].accepted();
+                                    SSLSession session =
+                                        ssl == null ? null : ssl.engine().getSession();
+                                    ec.execute(() -> start(ch, bridge, remote, accepted, session));
+                                  };
+                              if (serving == null) {
+                                attach.run();
+                              } else {
+                                move(ch, serving, attach, first[0], head);
+                              }
                             });
                     ch.pipeline().addLast(first[0]);
                   }
@@ -257,11 +279,36 @@ final class Listening {
   }
 
   /**
+   * Moves {@code ch} from its loop to one of {@code serving}, then runs {@code attach} there. When
+   * the move fails the connection is closed, {@code head} released and its count given back (a
+   * channel closed while it belongs to no loop never reports its close).
+   */
+  private static void move(
+      Channel ch, EventLoopGroup serving, Runnable attach, FirstHead first, ByteBuf head) {
+    ch.deregister()
+        .addListener(
+            (ChannelFuture d) -> {
+              ChannelFuture registered =
+                  d.isSuccess() ? serving.register(ch) : ch.newFailedFuture(d.cause());
+              registered.addListener(
+                  (ChannelFuture r) -> {
+                    if (r.isSuccess() && ch.isOpen()) {
+                      attach.run();
+                    } else {
+                      head.release();
+                      first.end();
+                      ch.close();
+                    }
+                  });
+            });
+  }
+
+  /**
    * A TLS listener's handler on the Netty transport: the handshake and the records are BoringSSL's
-   * (or the JDK's) in the pipeline, on the connection's loop, so the first head is gated by {@link
-   * FirstHead} as on a plain listener, its deadline running from the accept through the handshake
-   * (the handler's own handshake timeout is off), and no part of Pekko is materialized for a
-   * connection that never completes a handshake and a head.
+   * (or the JDK's) in the pipeline, so the first head is gated by {@link FirstHead} as on a plain
+   * listener (on the head loop, its deadline running from the accept through the handshake; the
+   * handler's own handshake timeout is off) and no part of Pekko is materialized for a connection
+   * that never completes a handshake and a head.
    */
   private SslHandler sslHandler() {
     SslHandler ssl = new SslHandler(tls.newEngine());
