@@ -152,6 +152,11 @@ class H2cUpstreamIT {
     // 100 streams at 20 per connection (maxConcurrentStreams): the open one took 20, 4 new ones
     // the other 80 (not one per stream, and not all 100 on the first)
     assertThat(metric(f, "openai", "forge_backend_connections_total", "h2c")).isBetween(2.0, 4.0);
+    String gauge = "gateway_upstream_connections{backend=\"openai\",protocol=\"h2c\"} ";
+    String metrics = f.gw.adminGet("/metrics").body();
+    assertThat(metrics).contains(gauge);
+    String value = metrics.substring(metrics.indexOf(gauge) + gauge.length()).split("\n")[0];
+    assertThat(Double.parseDouble(value)).isBetween(3.0, 5.0);
   }
 
   @Test

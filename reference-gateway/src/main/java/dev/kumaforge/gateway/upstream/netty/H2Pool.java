@@ -356,8 +356,8 @@ final class H2Pool extends Pool {
     // streamClosed runs from the stream channel's close future
   }
 
-  /** Connections open or opening (tests, metrics). */
-  synchronized int openConnections() {
+  @Override
+  public synchronized int openConnections() {
     return open;
   }
 

@@ -255,8 +255,8 @@ final class NettyPool extends Pool {
     return i < 0 ? 0 : idle.get(i).size();
   }
 
-  /** Connections open or opening (tests). */
-  synchronized int openConnections() {
+  @Override
+  public synchronized int openConnections() {
     return open;
   }
 
