@@ -197,6 +197,24 @@ class H2cUpstreamIT {
   }
 
   @Test
+  void anAbandonedLlmTryResetsItsStream() {
+    assertThat(f.chat(AiFixture.KEY_A, ask("mini", false)).statusCode()).isEqualTo(200);
+    f.resetProviders();
+    HttpResponse<String> r = f.chat(AiFixture.KEY_A, ask("late", false));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(502); // the only deployment failed
+    assertThat(r.body()).contains("no content within PT2S");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              assertThat(metric(f, "openai", "forge_backend_h2_streams_reset_total")).isEqualTo(1);
+              assertThat(metric(f, "openai", "forge_backend_open_h2_streams")).isZero();
+            });
+    assertThat(f.chat(AiFixture.KEY_A, ask("mini", false)).statusCode()).isEqualTo(200);
+    assertThat(metric(f, "openai", "forge_backend_connections_total", "h2c")).isZero();
+  }
+
+  @Test
   void aPlainRouteProxiesOverH2c() {
     String yaml =
         """
