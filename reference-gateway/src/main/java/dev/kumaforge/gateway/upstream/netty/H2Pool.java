@@ -70,6 +70,10 @@ final class H2Pool extends Pool {
   private final long streamTickNanos;
   private int open;
   private int connecting;
+
+  /** Streams a new connection is expected to take: the last peer limit seen, else our own. */
+  private int expectedStreams;
+
   private volatile boolean closed;
 
   H2Pool(
@@ -84,6 +88,7 @@ final class H2Pool extends Pool {
     this.loops = EventLoops.loopsOf(group);
     this.maxConnections = backend.connectionPool().maxConnections();
     this.maxStreams = backend.connectionPool().maxConcurrentStreams();
+    this.expectedStreams = maxStreams;
     this.handshakeNanos = backend.timeouts().connectionTimeout().toNanos();
     this.streamTickNanos = backend.timeouts().http().streamIdleTimeout().toNanos();
     long keepAlive = backend.connectionPool().keepAlive().toNanos();
@@ -171,7 +176,7 @@ final class H2Pool extends Pool {
   /** Under the lock: connections to open so that the pending requests have streams coming. */
   private int connectsNeeded() {
     int n = 0;
-    while (pending.size() > (long) connecting * maxStreams && open < maxConnections) {
+    while (pending.size() > (long) connecting * expectedStreams && open < maxConnections) {
       open++;
       connecting++;
       n++;
@@ -251,6 +256,7 @@ final class H2Pool extends Pool {
     int connects;
     synchronized (this) {
       l.capacity = (int) Math.min(maxStreams, peerMaxStreams);
+      expectedStreams = Math.max(1, l.capacity);
       if (!l.ready) {
         l.ready = true;
         connecting--;
@@ -301,7 +307,7 @@ final class H2Pool extends Pool {
       if (l == null || !l.ready) {
         connecting--;
         Pending p;
-        while (failed.size() < maxStreams && (p = pending.pollFirst()) != null) {
+        while (failed.size() < expectedStreams && (p = pending.pollFirst()) != null) {
           failed.add(p);
         }
       } else {
