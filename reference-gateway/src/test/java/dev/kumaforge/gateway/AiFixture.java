@@ -67,9 +67,14 @@ final class AiFixture implements AutoCloseable {
   }
 
   AiFixture(String providers, String consumerExtras, String ai) {
+    this(providers, consumerExtras, ai, "");
+  }
+
+  /** {@code backendExtras}: YAML lines (indented 4) added to both backends, e.g. a protocol. */
+  AiFixture(String providers, String consumerExtras, String ai, String backendExtras) {
     backends = MockBackends.start(BackendsConfig.parse(providers, "test providers"));
     try {
-      gw = new GatewayFixture(gatewayYaml(consumerExtras, ai));
+      gw = new GatewayFixture(gatewayYaml(consumerExtras, ai, backendExtras));
     } catch (RuntimeException e) {
       backends.close();
       throw e;
@@ -77,16 +82,22 @@ final class AiFixture implements AutoCloseable {
   }
 
   String gatewayYaml(String consumerExtras, String ai) {
+    return gatewayYaml(consumerExtras, ai, "");
+  }
+
+  String gatewayYaml(String consumerExtras, String ai, String backendExtras) {
     return "backends:\n"
         + "  - name: openai\n"
         + "    endpoints: [{address: \""
         + hostPort("openai")
         + "\"}]\n"
         + "    retry: {perTryTimeout: 2s}\n"
+        + backendExtras
         + "  - name: anthropic\n"
         + "    endpoints: [{address: \""
         + hostPort("anthropic")
         + "\"}]\n"
+        + backendExtras
         + "routes:\n"
         + "  - name: llm\n"
         + "    matches: [{path: {type: PathPrefix, value: /v1}}, {path: {type: PathPrefix, value:"

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param timingHeaders add receive/service time headers and SSE emit-time comments, default false
  * @param tls serve HTTPS (and require client certificates when it names a client CA), default plain
  *     HTTP
+ * @param http2MaxConcurrentStreams SETTINGS_MAX_CONCURRENT_STREAMS of h2c (prior knowledge)
+ *     connections on a plain-HTTP listener, default 100000
  */
 public record ProviderConfig(
     String name,
@@ -38,8 +40,12 @@ public record ProviderConfig(
     LimitsConfig limits,
     Duration notReadyFor,
     Boolean timingHeaders,
-    TlsConfig tls)
+    TlsConfig tls,
+    Integer http2MaxConcurrentStreams)
     implements Validatable {
+
+  /** Default of {@link #http2MaxConcurrentStreams()}. */
+  public static final int DEFAULT_HTTP2_MAX_CONCURRENT_STREAMS = 100_000;
 
   /** Applies defaults. */
   public ProviderConfig {
@@ -52,6 +58,10 @@ public record ProviderConfig(
     limits = limits == null ? LimitsConfig.none() : limits;
     notReadyFor = notReadyFor == null ? Duration.ZERO : notReadyFor;
     timingHeaders = timingHeaders == null ? Boolean.FALSE : timingHeaders;
+    http2MaxConcurrentStreams =
+        http2MaxConcurrentStreams == null
+            ? DEFAULT_HTTP2_MAX_CONCURRENT_STREAMS
+            : http2MaxConcurrentStreams;
   }
 
   /** The host part of {@link #listen()}. */
@@ -88,7 +98,8 @@ public record ProviderConfig(
         limits,
         notReadyFor,
         timingHeaders,
-        tls);
+        tls,
+        http2MaxConcurrentStreams);
   }
 
   @Override
@@ -124,6 +135,11 @@ public record ProviderConfig(
     if (tls != null) {
       tls.validate(v.at("tls"));
     }
+    v.check(
+        http2MaxConcurrentStreams >= 1,
+        "http2MaxConcurrentStreams",
+        http2MaxConcurrentStreams,
+        ">= 1");
     for (int i = 0; i < faults.size(); i++) {
       FaultSpec f = faults.get(i);
       if (f != null && f.model() != null && model(f.model()).isEmpty()) {

@@ -193,15 +193,21 @@ final class Exchange {
     finish();
   }
 
-  /** Ends a chunked response without its terminating chunk: the connection is closed. */
+  /**
+   * Ends a chunked response without its terminating chunk: the connection is closed (on h2c the
+   * stream is reset, after the frames already written left).
+   */
   void abortStream() {
     if (active()) {
+      if (ctx.channel().parent() != null) {
+        ctx.channel().parent().flush(); // frames still in the flow controller would be dropped
+      }
       ctx.channel().close();
     }
     finish();
   }
 
-  /** Resets the connection (TCP RST) without answering. */
+  /** Resets the connection (TCP RST; on h2c RST_STREAM of the stream) without answering. */
   void reset() {
     if (active()) {
       ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);

@@ -17,27 +17,44 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * socket <- [HeadDribbler: head bytes 1 tick at a time, rest queued] <- HttpServerCodec <- handler
  * </pre>
+ *
+ * <p>On an h2c stream the head is one HEADERS frame: the dribbler sits before the stream's
+ * HTTP/2-to-HTTP-object codec and holds the stream's frames for the whole duration instead.
  */
 final class HeadDribbler extends ChannelOutboundHandlerAdapter {
   /** Pipeline name of the HTTP codec the dribbler is placed before. */
   static final String CODEC = "codec";
 
+  /** Pipeline name of an h2 stream's HTTP/2-to-HTTP-object codec. */
+  static final String H2_CODEC = "h2codec";
+
   /** Time between two pieces of the head. */
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final long durationNanos;
+  private final boolean frames;
   private final ArrayDeque<Object[]> queued = new ArrayDeque<>();
   private boolean dribbling;
   private boolean finished;
 
   HeadDribbler(long durationNanos) {
+    this(durationNanos, false);
+  }
+
+  private HeadDribbler(long durationNanos, boolean frames) {
     this.durationNanos = durationNanos;
+    this.frames = frames;
   }
 
   /** Makes the next response on {@code ctx}'s channel trickle its head over {@code nanos}. */
   static void arm(ChannelHandlerContext ctx, long nanos) {
-    if (ctx.pipeline().get(CODEC) != null && ctx.pipeline().get(HeadDribbler.class) == null) {
+    if (ctx.pipeline().get(HeadDribbler.class) != null) {
+      return;
+    }
+    if (ctx.pipeline().get(CODEC) != null) {
       ctx.pipeline().addBefore(CODEC, "slow-headers", new HeadDribbler(nanos));
+    } else if (ctx.pipeline().get(H2_CODEC) != null) {
+      ctx.pipeline().addBefore(H2_CODEC, "slow-headers", new HeadDribbler(nanos, true));
     }
   }
 
@@ -45,6 +62,14 @@ final class HeadDribbler extends ChannelOutboundHandlerAdapter {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (finished) {
       ctx.write(msg, promise);
+      return;
+    }
+    if (frames) {
+      queued.add(new Object[] {msg, promise});
+      if (!dribbling) {
+        dribbling = true;
+        ctx.executor().schedule(() -> release(ctx), durationNanos, TimeUnit.NANOSECONDS);
+      }
       return;
     }
     if (dribbling || !(msg instanceof ByteBuf buf) || !buf.isReadable()) {
@@ -88,6 +113,15 @@ final class HeadDribbler extends ChannelOutboundHandlerAdapter {
       return;
     }
     head.release();
+    release(ctx);
+  }
+
+  /** Writes everything queued and leaves the pipeline. */
+  private void release(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isActive()) {
+      drop();
+      return;
+    }
     finished = true;
     dribbling = false;
     while (!queued.isEmpty()) {

@@ -109,7 +109,48 @@ final class ProviderMetrics implements MultiCollector {
     }
     all.metricSnapshot(active.build());
     all.metricSnapshot(waiting.build());
+    WireStats w = provider.wire();
+    Labels p = Labels.of("provider", name);
+    all.metricSnapshot(
+        CounterSnapshot.builder()
+            .name("forge_backend_connections")
+            .help("TCP connections accepted, per protocol (http1 | h2c).")
+            .dataPoint(counterPoint(w.http1Connections.get(), p.add("protocol", "http1")))
+            .dataPoint(counterPoint(w.h2Connections.get(), p.add("protocol", "h2c")))
+            .build());
+    all.metricSnapshot(
+        CounterSnapshot.builder()
+            .name("forge_backend_h2_streams")
+            .help("HTTP/2 streams opened by clients.")
+            .dataPoint(counterPoint(w.streams.get(), p))
+            .build());
+    all.metricSnapshot(
+        CounterSnapshot.builder()
+            .name("forge_backend_h2_streams_reset")
+            .help("HTTP/2 streams the client reset (RST_STREAM: a cancelled request).")
+            .dataPoint(counterPoint(w.streamsReset.get(), p))
+            .build());
+    all.metricSnapshot(
+        GaugeSnapshot.builder()
+            .name("forge_backend_open_connections")
+            .help("TCP connections open now.")
+            .dataPoint(gaugePoint(w.openConnections.get(), p))
+            .build());
+    all.metricSnapshot(
+        GaugeSnapshot.builder()
+            .name("forge_backend_open_h2_streams")
+            .help("HTTP/2 streams open now.")
+            .dataPoint(gaugePoint(w.openStreams.get(), p))
+            .build());
     return all.build();
+  }
+
+  private static CounterSnapshot.CounterDataPointSnapshot counterPoint(long v, Labels labels) {
+    return CounterSnapshot.CounterDataPointSnapshot.builder().value(v).labels(labels).build();
+  }
+
+  private static GaugeSnapshot.GaugeDataPointSnapshot gaugePoint(long v, Labels labels) {
+    return GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v).labels(labels).build();
   }
 
   private static CounterSnapshot counter(

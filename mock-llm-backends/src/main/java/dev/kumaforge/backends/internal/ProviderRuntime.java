@@ -22,6 +22,7 @@ public final class ProviderRuntime {
   private volatile long freezeUntilNanos = System.nanoTime();
   private volatile long readyAtNanos;
   private final ProviderMetrics metrics;
+  private final WireStats wire = new WireStats();
 
   /** Builds the runtime of {@code config}; {@code seed} seeds every draw. */
   public ProviderRuntime(ProviderConfig config, long seed) {
@@ -40,6 +41,11 @@ public final class ProviderRuntime {
   /** The provider's Prometheus metrics. */
   ProviderMetrics metrics() {
     return metrics;
+  }
+
+  /** Connections and h2 streams. */
+  WireStats wire() {
+    return wire;
   }
 
   /** Whether the not-ready start-up period is over. */
@@ -100,6 +106,7 @@ public final class ProviderRuntime {
   public void reset() {
     setFaults(List.of());
     ledger.reset();
+    wire.reset();
     limiter.reset();
     ids.set(0);
     for (ModelRuntime m : models.values()) {

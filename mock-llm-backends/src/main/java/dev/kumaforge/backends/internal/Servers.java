@@ -63,10 +63,16 @@ public final class Servers {
                     if (ssl != null) {
                       ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                     }
-                    ch.pipeline()
-                        .addLast(HeadDribbler.CODEC, new HttpServerCodec())
-                        .addLast(new ProviderAggregator(maxBody, provider.config().style()))
-                        .addLast(new ProviderHandler(provider));
+                    WireStats wire = provider.wire();
+                    wire.openConnections.incrementAndGet();
+                    ch.closeFuture().addListener(f -> wire.openConnections.decrementAndGet());
+                    if (ssl != null) {
+                      wire.http1Connections.incrementAndGet();
+                      ch.pipeline().addLast(HeadDribbler.CODEC, new HttpServerCodec());
+                      H2c.http(ch.pipeline(), provider, maxBody);
+                    } else {
+                      ch.pipeline().addLast(new H2c(provider, maxBody));
+                    }
                   }
                 });
     InetSocketAddress address =

@@ -522,6 +522,7 @@ final class Call {
                         () -> {
                           if (a.decide()) {
                             a.cancelStream();
+                            a.abortTry();
                             a.release();
                             fallback(d, "timeout", "no content within " + timeout);
                           }
@@ -531,7 +532,9 @@ final class Call {
     // path): no per-request pool lookup; results continue on the Pekko dispatcher
     int index = backend.indexOf(ep);
     UpstreamQueue.Callback callback =
-        t ->
+        new UpstreamQueue.Callback() {
+          @Override
+          public void onResult(scala.util.Try<HttpResponse> t) {
             ctx.dispatcher()
                 .execute(
                     () ->
@@ -550,6 +553,14 @@ final class Call {
                                 onResponse(a, t.get());
                               }
                             }));
+          }
+
+          @Override
+          public boolean attached(Runnable abort) {
+            a.abort = abort;
+            return !a.decided.get();
+          }
+        };
     UpstreamQueue queue = backend.queue(index, e -> ctx.newQueue(backend, e));
     UpstreamQueue.Offer offer = queue.offer(upstream, callback);
     if (offer == UpstreamQueue.Offer.CLOSED) {
@@ -1019,6 +1030,9 @@ final class Call {
     volatile Timeout timer;
     volatile StreamRelay relay;
 
+    /** Closes the try's connection (HTTP/1.1) or resets its stream (h2c) on the Netty transport. */
+    volatile Runnable abort;
+
     Attempt(AiConfig.Deployment d, Endpoint ep) {
       this.d = d;
       this.ep = ep;
@@ -1040,6 +1054,14 @@ final class Call {
       BackendRuntime b = snap.backends().get(d.backend());
       return b.config().timeouts().http().requestTimeout().toMillis()
           - (ctx.clock().nanoTime() - began) / 1_000_000;
+    }
+
+    /** The try was given up before its response head: the transport drops the request. */
+    void abortTry() {
+      Runnable ab = abort;
+      if (ab != null) {
+        ab.run();
+      }
     }
 
     void cancelStream() {

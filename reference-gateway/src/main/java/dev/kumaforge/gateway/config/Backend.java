@@ -17,6 +17,9 @@ import java.util.List;
  * @param circuitBreaker MeshCircuitBreaker
  * @param healthCheck MeshHealthCheck (active checks), optional
  * @param tls TLS (and mTLS) to the endpoints, optional: plain HTTP when absent
+ * @param protocol the HTTP version spoken to the endpoints: http1 (default) or h2c (HTTP/2 over
+ *     plain TCP with prior knowledge, many requests multiplexed on few connections; Netty transport
+ *     only, no tls)
  */
 public record Backend(
     String name,
@@ -27,14 +30,24 @@ public record Backend(
     MeshRetry retry,
     MeshCircuitBreaker circuitBreaker,
     MeshHealthCheck healthCheck,
-    UpstreamTls tls)
+    UpstreamTls tls,
+    Protocol protocol)
     implements Validatable {
+
+  /** The HTTP version spoken to a backend's endpoints (Kuma's {@code appProtocol}). */
+  public enum Protocol {
+    /** HTTP/1.1, one request at a time per connection. */
+    http1,
+    /** HTTP/2 over plain TCP with prior knowledge; requests are streams of a few connections. */
+    h2c
+  }
 
   public Backend {
     endpoints = GatewayConfig.immutable(endpoints);
     loadBalancer = loadBalancer == null ? new LoadBalancer(null, null, null) : loadBalancer;
     connectionPool =
-        connectionPool == null ? new ConnectionPool(null, null, null, null) : connectionPool;
+        connectionPool == null ? new ConnectionPool(null, null, null, null, null) : connectionPool;
+    protocol = protocol == null ? Protocol.http1 : protocol;
     timeouts = timeouts == null ? new MeshTimeout(null, null, null) : timeouts;
     retry = retry == null ? new MeshRetry(null, null, null, null, null, null) : retry;
     circuitBreaker = circuitBreaker == null ? new MeshCircuitBreaker(null, null) : circuitBreaker;
@@ -243,11 +256,18 @@ public record Backend(
    *     of two, default 4096
    * @param keepAlive how long an idle upstream connection is kept, default 30s
    * @param transport pekko or netty; default: {@code upstream.transport}
+   * @param maxConcurrentStreams with {@code protocol: h2c}: requests in flight per connection (the
+   *     peer's SETTINGS_MAX_CONCURRENT_STREAMS also caps it), default 1000
    */
   public record ConnectionPool(
-      Integer maxConnections, Integer maxOpenRequests, Duration keepAlive, Transport transport) {
+      Integer maxConnections,
+      Integer maxOpenRequests,
+      Duration keepAlive,
+      Transport transport,
+      Integer maxConcurrentStreams) {
     public ConnectionPool {
       maxConnections = maxConnections == null ? 256 : maxConnections;
+      maxConcurrentStreams = maxConcurrentStreams == null ? 1000 : maxConcurrentStreams;
       maxOpenRequests = maxOpenRequests == null ? 4096 : maxOpenRequests;
       keepAlive = keepAlive == null ? Duration.ofSeconds(30) : keepAlive;
     }
@@ -260,6 +280,11 @@ public record Backend(
           maxOpenRequests,
           "a power of two >= 1");
       GatewayConfig.positive(v, keepAlive, "keepAlive");
+      v.check(
+          maxConcurrentStreams >= 1 && maxConcurrentStreams <= 1_000_000,
+          "maxConcurrentStreams",
+          maxConcurrentStreams,
+          "1 to 1000000");
     }
   }
 

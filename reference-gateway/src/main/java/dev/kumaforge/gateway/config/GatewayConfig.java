@@ -235,7 +235,20 @@ public record GatewayConfig(
         "backends",
         backends,
         (bv, b) -> {
-          if (b.tls() != null && transportOf(b) == Backend.Transport.netty) {
+          if (b.protocol() == Backend.Protocol.h2c && b.tls() != null) {
+            bv.check(
+                false,
+                "protocol",
+                "h2c",
+                "http1 for a backend with tls (HTTP/2 over TLS with ALPN is not supported)");
+          } else if (b.protocol() == Backend.Protocol.h2c
+              && transportOf(b) == Backend.Transport.pekko) {
+            bv.check(
+                false,
+                "protocol",
+                "h2c",
+                "http1 with connectionPool.transport pekko (h2c needs the netty transport)");
+          } else if (b.tls() != null && transportOf(b) == Backend.Transport.netty) {
             bv.check(
                 false,
                 "connectionPool.transport",
@@ -245,11 +258,17 @@ public record GatewayConfig(
         });
   }
 
-  /** The transport of {@code backend}: its own {@code connectionPool.transport} or the default. */
+  /**
+   * The transport of {@code backend}: its own {@code connectionPool.transport}, else netty for h2c,
+   * else the default.
+   */
   public Backend.Transport transportOf(Backend backend) {
     Backend.Transport t = backend.connectionPool().transport();
     if (t != null) {
       return t;
+    }
+    if (backend.protocol() == Backend.Protocol.h2c) {
+      return Backend.Transport.netty; // the only transport that speaks h2c
     }
     if (upstream.transport() != null) {
       return upstream.transport();

@@ -69,6 +69,22 @@ public final class GatewayMetrics {
             })
         .register(registry);
     GaugeWithCallback.builder()
+        .name("gateway_upstream_connections")
+        .help(
+            "Upstream connections open or opening per backend and protocol (Netty transport:"
+                + " one per request in flight with http1, a few multiplexed ones with h2c)")
+        .labelNames("backend", "protocol")
+        .callback(
+            cb -> {
+              for (BackendRuntime b : backends.get()) {
+                int n = b.openConnections();
+                if (n >= 0) {
+                  cb.call(n, b.name(), b.config().protocol().name());
+                }
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("gateway_backend_endpoints_unavailable")
         .help("Endpoints out of balancing per backend (ejected or failing health checks)")
         .labelNames("backend")

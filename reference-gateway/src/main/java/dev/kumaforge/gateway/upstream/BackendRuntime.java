@@ -153,6 +153,24 @@ public final class BackendRuntime {
     return endpoints;
   }
 
+  /**
+   * Upstream connections open or opening to this backend's endpoints, or -1 when its transport does
+   * not tell (Pekko's pool).
+   */
+  public int openConnections() {
+    if (transport != Backend.Transport.netty) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = 0; i < queues.length(); i++) {
+      UpstreamQueue q = queues.get(i);
+      if (q != null) {
+        n += Math.max(0, q.openConnections());
+      }
+    }
+    return n;
+  }
+
   /** The upstream transport of this backend's queues. */
   public Backend.Transport transport() {
     return transport;

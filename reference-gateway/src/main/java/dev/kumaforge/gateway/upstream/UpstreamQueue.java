@@ -46,4 +46,9 @@ public interface UpstreamQueue {
 
   /** Stops accepting requests; those queued or in flight still complete. */
   void complete();
+
+  /** Connections open or opening, or -1 when the transport does not tell (Pekko's pool). */
+  default int openConnections() {
+    return -1;
+  }
 }

@@ -362,6 +362,57 @@ class GatewayConfigTest {
   }
 
   @Test
+  void protocolDefaultsToHttp1AndH2cRunsOnTheNettyTransportWithoutTls() {
+    String yaml =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends:
+          - {name: a, endpoints: [{address: "h:1"}]}
+          - {name: b, endpoints: [{address: "h:2"}], protocol: h2c,
+             connectionPool: {maxConcurrentStreams: 100}}
+        routes: [{name: r, backendRefs: [{name: a}]}]
+        upstream: {transport: pekko}
+        """;
+    GatewayConfig c = GatewayConfig.parse(yaml, "gw.yaml");
+    assertThat(c.backend("a").protocol()).isEqualTo(Backend.Protocol.http1);
+    assertThat(c.backend("a").connectionPool().maxConcurrentStreams()).isEqualTo(1000);
+    assertThat(c.transportOf(c.backend("a"))).isEqualTo(Backend.Transport.pekko);
+    assertThat(c.backend("b").protocol()).isEqualTo(Backend.Protocol.h2c);
+    assertThat(c.backend("b").connectionPool().maxConcurrentStreams()).isEqualTo(100);
+    assertThat(c.transportOf(c.backend("b"))).isEqualTo(Backend.Transport.netty);
+  }
+
+  @Test
+  void h2cWithTlsThePekkoTransportOrABadValueNamesThePath() {
+    String yaml =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends:
+          - {name: a, endpoints: [{address: "h:1"}], protocol: h2c, tls: {}}
+          - {name: b, endpoints: [{address: "h:2"}], protocol: h2c,
+             connectionPool: {transport: pekko, maxConcurrentStreams: 0}}
+        routes: [{name: r, backendRefs: [{name: a}]}]
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
+        .hasMessageContaining(
+            "backends[0].protocol: h2c (expected: http1 for a backend with tls (HTTP/2 over TLS"
+                + " with ALPN is not supported))")
+        .hasMessageContaining(
+            "backends[1].protocol: h2c (expected: http1 with connectionPool.transport pekko (h2c"
+                + " needs the netty transport))")
+        .hasMessageContaining(
+            "backends[1].connectionPool.maxConcurrentStreams: 0 (expected: 1 to 1000000)");
+    String bad =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends: [{name: b, endpoints: [{address: "h:1"}], protocol: http3}]
+        routes: [{name: r, backendRefs: [{name: b}]}]
+        """;
+    assertThatThrownBy(() -> GatewayConfig.parse(bad, "gw.yaml"))
+        .hasMessageContaining("backends[0].protocol");
+  }
+
+  @Test
   void badTransportSettingsNameThePath() {
     String yaml =
         """

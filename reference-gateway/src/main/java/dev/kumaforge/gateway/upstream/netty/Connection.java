@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -34,10 +37,12 @@ import org.apache.pekko.util.ByteString;
 import scala.util.Success;
 
 /**
- * One upstream connection of a {@link NettyPool}: writes one request at a time and turns the
- * response into a Pekko response, strict when the whole body came with the head (one read), else
- * streamed through a {@link ChannelSource}. Everything but {@link #send} runs on the channel's
- * event loop.
+ * One upstream connection of a {@link NettyPool}, or one HTTP/2 stream of an {@link H2Pool} (a
+ * child channel behind {@code Http2StreamFrameToHttpObjectCodec}, used once): writes one request at
+ * a time and turns the response into a Pekko response, strict when the whole body came with the
+ * head (one read), else streamed through a {@link ChannelSource}. Everything but {@link #send} runs
+ * on the channel's event loop. A peer's RST_STREAM or GOAWAY (streams it will not process) closes
+ * the stream, failing it as a connection closed would.
  *
  * <pre>
  * IDLE -send-> WAITING -head-> HEAD -last content (same read)-> strict response, IDLE
@@ -53,7 +58,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private static final int INFORMATIONAL = 4;
   private static final int CLOSED = 5;
 
-  private final NettyPool pool;
+  private final Pool pool;
   private final int keepAliveTicks;
   private final int streamIdleTicks;
   private Channel channel;
@@ -67,7 +72,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private Throwable cause;
   private int idleTicks;
 
-  Connection(NettyPool pool, int keepAliveTicks, int streamIdleTicks) {
+  Connection(Pool pool, int keepAliveTicks, int streamIdleTicks) {
     this.pool = pool;
     this.keepAliveTicks = keepAliveTicks;
     this.streamIdleTicks = streamIdleTicks;
@@ -282,6 +287,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     state = STREAM;
     callback = null;
     head = null;
+    channel.config().setAutoRead(false); // an h2 stream reads ahead until its head is complete
     ContentType ct = Responses.contentType(h.headers());
     Source<ByteString, ?> source = Source.fromGraph(new ChannelSource(body));
     String length = h.headers().get(HttpHeaderNames.CONTENT_LENGTH);
@@ -321,8 +327,19 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof Http2ResetFrame r) {
+      cause =
+          new IOException(
+              "upstream reset the stream (RST_STREAM " + Http2Error.valueOf(r.errorCode()) + ")");
+    } else if (evt instanceof Http2GoAwayFrame g) {
+      cause =
+          new IOException(
+              "upstream closed the connection (GOAWAY "
+                  + Http2Error.valueOf(g.errorCode())
+                  + ") before processing the stream");
+    }
     if (!(evt instanceof IdleStateEvent)) {
-      ctx.fireUserEventTriggered(evt);
+      ctx.fireUserEventTriggered(evt); // the tail releases frames
       return;
     }
     idleTicks++;

@@ -2,7 +2,6 @@ package dev.kumaforge.gateway.upstream.netty;
 
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
-import dev.kumaforge.gateway.upstream.UpstreamQueue;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.stream.Materializer;
@@ -38,17 +36,9 @@ import org.apache.pekko.stream.Materializer;
  * response complete -> next pending request on the same connection, or back to its loop's idle
  * </pre>
  */
-final class NettyPool implements UpstreamQueue {
-  /** A request waiting for a connection. */
-  record Pending(HttpRequest request, Callback callback) {}
-
+final class NettyPool extends Pool {
   private final Bootstrap bootstrap;
-  private final String authority;
-  private final Materializer materializer;
-  private final LoggingAdapter log;
   private final int maxConnections;
-  private final int maxOpenRequests;
-  private final AtomicInteger outstanding = new AtomicInteger();
   private final EventLoop[] loops;
   private final List<ArrayDeque<Connection>> idle;
   private final ChannelGroup channels;
@@ -76,6 +66,7 @@ final class NettyPool implements UpstreamQueue {
       Materializer materializer,
       LoggingAdapter log,
       ChannelGroup channels) {
+    super(endpoint, backend, materializer, log);
     this.loops = EventLoops.loopsOf(group);
     List<ArrayDeque<Connection>> lists = new ArrayList<>();
     for (int i = 0; i < Math.max(1, loops.length); i++) {
@@ -83,11 +74,7 @@ final class NettyPool implements UpstreamQueue {
     }
     this.idle = List.copyOf(lists);
     this.channels = channels;
-    this.authority = endpoint.authority();
-    this.materializer = materializer;
-    this.log = log;
     this.maxConnections = backend.connectionPool().maxConnections();
-    this.maxOpenRequests = backend.connectionPool().maxOpenRequests();
     long keepAlive = backend.connectionPool().keepAlive().toNanos();
     long streamIdle = backend.timeouts().http().streamIdleTimeout().toNanos();
     long tick = Math.min(keepAlive, streamIdle);
@@ -125,8 +112,7 @@ final class NettyPool implements UpstreamQueue {
     if (closed) {
       return Offer.CLOSED;
     }
-    if (outstanding.incrementAndGet() > maxOpenRequests) {
-      outstanding.decrementAndGet();
+    if (!admit()) {
       return Offer.FULL;
     }
     Connection c;
@@ -134,7 +120,7 @@ final class NettyPool implements UpstreamQueue {
     int own = Math.max(0, EventLoops.indexOf(loops, EventLoops.current(loops)));
     synchronized (this) {
       if (closed) {
-        outstanding.decrementAndGet();
+        done();
         return Offer.CLOSED;
       }
       c = pollIdle(own);
@@ -219,6 +205,7 @@ final class NettyPool implements UpstreamQueue {
   /**
    * {@code c} is connected or finished its response: it serves the next pending request or idles.
    */
+  @Override
   void available(Connection c) {
     Pending p;
     boolean close = false;
@@ -241,7 +228,7 @@ final class NettyPool implements UpstreamQueue {
     }
   }
 
-  /** A request bound to {@code c} never left because {@code c} was already closed: wait again. */
+  @Override
   void requeue(HttpRequest request, Callback callback) {
     int connects;
     synchronized (this) {
@@ -251,7 +238,7 @@ final class NettyPool implements UpstreamQueue {
     connect(connects);
   }
 
-  /** Channel {@code c} closed. */
+  @Override
   void lost(Connection c) {
     int connects;
     synchronized (this) {
@@ -262,43 +249,15 @@ final class NettyPool implements UpstreamQueue {
     connect(connects);
   }
 
-  /** A request's result is about to be delivered: it no longer counts against maxOpenRequests. */
-  void done() {
-    outstanding.decrementAndGet();
-  }
-
-  /** Delivers {@code cause} to {@code callback}; a throwing callback is logged. */
-  void fail(Callback callback, Throwable cause) {
-    done();
-    deliver(callback, new scala.util.Failure<>(cause));
-  }
-
-  void deliver(
-      Callback callback, scala.util.Try<org.apache.pekko.http.javadsl.model.HttpResponse> t) {
-    try {
-      callback.onResult(t);
-    } catch (RuntimeException e) {
-      log.error(e, "upstream response callback failed");
-    }
-  }
-
   /** Idle connections of {@code loop} (tests). */
   synchronized int idleOn(EventLoop loop) {
     int i = EventLoops.indexOf(loops, loop);
     return i < 0 ? 0 : idle.get(i).size();
   }
 
-  /** Connections open or opening (tests). */
-  synchronized int openConnections() {
+  @Override
+  public synchronized int openConnections() {
     return open;
-  }
-
-  String authority() {
-    return authority;
-  }
-
-  Materializer materializer() {
-    return materializer;
   }
 
   @Override

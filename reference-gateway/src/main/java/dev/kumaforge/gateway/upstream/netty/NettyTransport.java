@@ -62,9 +62,15 @@ public final class NettyTransport implements AutoCloseable {
     this.channels = new DefaultChannelGroup("forge-upstream", GlobalEventExecutor.INSTANCE);
   }
 
-  /** A new keep-alive pool in front of {@code endpoint} with {@code backend}'s settings. */
+  /**
+   * A new pool in front of {@code endpoint} with {@code backend}'s settings: HTTP/1.1 keep-alive
+   * connections, or multiplexed HTTP/2 connections for {@code protocol: h2c}.
+   */
   public UpstreamQueue newQueue(Endpoint endpoint, Backend backend) {
     EventLoops l = loops();
+    if (backend.protocol() == Backend.Protocol.h2c) {
+      return new H2Pool(l.group(), l.channelType(), endpoint, backend, materializer, log, channels);
+    }
     return new NettyPool(
         l.group(), l.channelType(), endpoint, backend, materializer, log, channels);
   }

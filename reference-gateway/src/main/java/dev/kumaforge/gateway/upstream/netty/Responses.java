@@ -21,11 +21,17 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 /**
  * Netty response head -> Pekko response: status, headers and the entity's content type. The headers
  * Pekko derives from the entity (Content-Type, Content-Length, Transfer-Encoding) and Connection
- * are left out; Date and Server become Pekko's modelled headers (the server would drop them as raw
- * headers); parsed content types and statuses are cached.
+ * are left out (and {@code x-http2-stream-id}, which Netty's HTTP/2 conversion adds); Date and
+ * Server become Pekko's modelled headers (the server would drop them as raw headers); parsed
+ * content types and statuses are cached.
  */
 final class Responses {
   private static final int CACHE_LIMIT = 256;
+
+  /** Added by Netty's HTTP/2-to-HTTP conversion (h2c streams); never forwarded. */
+  private static final AsciiString STREAM_ID =
+      io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text();
+
   private static final StatusCode[] STATUSES = new StatusCode[600];
   private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
   private static final Map<String, HttpHeader> DATES = new ConcurrentHashMap<>();
@@ -106,7 +112,8 @@ final class Responses {
     return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_TYPE)
         || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)
         || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)
-        || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION);
+        || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+        || AsciiString.contentEqualsIgnoreCase(name, STREAM_ID);
   }
 
   /** Date and Server parsed into Pekko's model (cached by value); unparseable ones are dropped. */

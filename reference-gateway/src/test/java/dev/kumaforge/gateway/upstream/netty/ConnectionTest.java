@@ -76,6 +76,7 @@ class ConnectionTest {
               null,
               null,
               null,
+              null,
               null);
       Endpoint endpoint = new Endpoint(HostPort.parse("127.0.0.1:9"), 1);
       NettyPool pool =

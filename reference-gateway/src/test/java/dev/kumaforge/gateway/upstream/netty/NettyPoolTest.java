@@ -93,6 +93,7 @@ class NettyPoolTest {
             null,
             null,
             null,
+            null,
             null);
     queue = transport.newQueue(new Endpoint(HostPort.parse(address), 1), backend);
   }
