@@ -83,6 +83,9 @@ final class Listening {
   private final LoggingAdapter log;
   private final Materializer materializer;
   private final MasterServerTerminator master;
+  private final BidiFlow<
+          HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed>
+      serverLayer;
   private final Gates gates = new Gates();
 
   /**
@@ -117,6 +120,22 @@ final class Listening {
     this.log = system.log();
     this.materializer = Materializer.matFromSystem(system);
     this.master = new MasterServerTerminator(log);
+    this.serverLayer = serverLayer(http, this.settings, log, secure);
+  }
+
+  /**
+   * Pekko's server layer (parser, renderer, request/response bookkeeping), built once per listener
+   * as Pekko's own bind does: a blueprint is materialized once per connection, and each
+   * materialization takes a shallow copy of the blueprint's primed header parser. Built per
+   * connection, every accepted connection primed a header parser of its own (about 11 KB, and
+   * {@code HttpHeaderParser} insertion work that showed in the profiles of new connections). The
+   * remote address comes from each connection's attributes ({@link #serve}).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static BidiFlow<
+          HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed>
+      serverLayer(HttpExt http, ServerSettings settings, LoggingAdapter log, boolean secure) {
+    return (BidiFlow) http.serverLayer(settings, Option.empty(), log, secure).asJava();
   }
 
   /** Binds {@code address} with Pekko IO; completes once the socket is bound. */
@@ -160,13 +179,12 @@ final class Listening {
       Flow<ByteString, ByteString, ?> transport,
       long gatedAt,
       SSLSession decrypted) {
-    Attributes attributes =
-        settings.remoteAddressAttribute()
-            ? HttpAttributes$.MODULE$.remoteAddress(remote)
-            : Attributes.none();
+    // the remote address for the server layer (built once per listener, see serverLayer), as
+    // Pekko's own bind adds it per connection
+    Attributes attributes = HttpAttributes$.MODULE$.remoteAddress(remote);
     Connection connection = new Connection();
     try {
-      return layer(remote, connection, gatedAt, decrypted)
+      return layer(connection, gatedAt, decrypted)
           .addAttributes(attributes)
           .joinMat(transport, Keep.left())
           .mapMaterializedValue(
@@ -369,7 +387,7 @@ final class Listening {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Flow<ByteString, ByteString, CompletionStage<Done>> layer(
-      InetSocketAddress remote, Connection connection, long gatedAt, SSLSession decrypted) {
+      Connection connection, long gatedAt, SSLSession decrypted) {
     HeaderScan.Verdict verdict = new HeaderScan.Verdict();
     Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsInbound, NotUsed> scan =
         Flow.fromGraph(new HeaderScan(maxHeld, maxCredential, verdict));
@@ -395,7 +413,7 @@ final class Listening {
               }
               return Flow.<TLSProtocol.SslTlsInbound>create()
                   .prepend(Source.single(it.next()))
-                  .via(httpPart(remote, verdict, connection));
+                  .via(httpPart(verdict, connection));
             });
     BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
         tls = decrypted != null ? decrypted(decrypted) : http.sslTlsServerStage(context).asJava();
@@ -428,21 +446,14 @@ final class Listening {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsOutbound, NotUsed> httpPart(
-      InetSocketAddress remote, HeaderScan.Verdict verdict, Connection connection) {
+      HeaderScan.Verdict verdict, Connection connection) {
     BidiFlow<HttpResponse, HttpResponse, HttpRequest, HttpRequest, ServerTerminator> graceful =
         (BidiFlow) GracefulTerminatorStage$.MODULE$.apply(system, settings).asJava();
-    BidiFlow<
-            HttpResponse,
-            TLSProtocol.SslTlsOutbound,
-            TLSProtocol.SslTlsInbound,
-            HttpRequest,
-            NotUsed>
-        server = (BidiFlow) http.serverLayer(settings, Option.apply(remote), log, secure).asJava();
     Flow<HttpRequest, HttpResponse, NotUsed> handling =
         BidiFlow.fromGraph(new ConnectionGuard(limits, verdict))
             .join(Flow.of(HttpRequest.class).mapAsync(1, handler));
     return handling
-        .joinMat(graceful.atop(server), Keep.right())
+        .joinMat(graceful.atop(serverLayer), Keep.right())
         .mapMaterializedValue(
             terminator -> {
               connection.materialized(terminator);
