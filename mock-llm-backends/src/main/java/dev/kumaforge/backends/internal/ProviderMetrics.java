@@ -96,16 +96,8 @@ final class ProviderMetrics implements MultiCollector {
             .help("Requests waiting for a slot.");
     for (ModelRuntime m : provider.models()) {
       Labels labels = Labels.of("provider", name, "model", m.config().name());
-      active.dataPoint(
-          GaugeSnapshot.GaugeDataPointSnapshot.builder()
-              .value(m.slots().active())
-              .labels(labels)
-              .build());
-      waiting.dataPoint(
-          GaugeSnapshot.GaugeDataPointSnapshot.builder()
-              .value(m.slots().waiting())
-              .labels(labels)
-              .build());
+      active.dataPoint(gaugePoint(m.slots().active(), labels));
+      waiting.dataPoint(gaugePoint(m.slots().waiting(), labels));
     }
     all.metricSnapshot(active.build());
     all.metricSnapshot(waiting.build());
@@ -145,7 +137,7 @@ final class ProviderMetrics implements MultiCollector {
     return all.build();
   }
 
-  private static CounterSnapshot.CounterDataPointSnapshot counterPoint(long v, Labels labels) {
+  private static CounterSnapshot.CounterDataPointSnapshot counterPoint(double v, Labels labels) {
     return CounterSnapshot.CounterDataPointSnapshot.builder().value(v).labels(labels).build();
   }
 
@@ -162,10 +154,9 @@ final class ProviderMetrics implements MultiCollector {
     CounterSnapshot.Builder b = CounterSnapshot.builder().name(metric).help(help);
     for (Ledger.Row r : rows) {
       b.dataPoint(
-          CounterSnapshot.CounterDataPointSnapshot.builder()
-              .value(value.applyAsDouble(r))
-              .labels(Labels.of("provider", provider, "api_key", r.apiKey(), "model", r.model()))
-              .build());
+          counterPoint(
+              value.applyAsDouble(r),
+              Labels.of("provider", provider, "api_key", r.apiKey(), "model", r.model())));
     }
     return b.build();
   }

@@ -6,11 +6,9 @@ import dev.kumaforge.gateway.upstream.UpstreamException;
 import dev.kumaforge.gateway.upstream.UpstreamFailure;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -96,34 +94,23 @@ final class H2Pool extends Pool {
         (int) Math.min(Integer.MAX_VALUE, (long) STREAM_WINDOW * Math.max(16, maxStreams));
     H2Pool pool = this;
     this.bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(channelType)
-            .remoteAddress(endpoint.host(), endpoint.port())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int)
-                    Math.min(Integer.MAX_VALUE, backend.timeouts().connectionTimeout().toMillis()))
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (channels != null) {
-                      channels.add(ch);
-                    }
-                    Http2Settings settings =
-                        Http2Settings.defaultSettings()
-                            .pushEnabled(false)
-                            .initialWindowSize(STREAM_WINDOW);
-                    ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, keepAlive, TimeUnit.NANOSECONDS))
-                        .addLast(
-                            Http2FrameCodecBuilder.forClient().initialSettings(settings).build())
-                        .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
-                        .addLast(new Link(pool, ch, connectionWindow));
-                  }
-                });
+        bootstrap(
+            group,
+            channelType,
+            endpoint,
+            backend,
+            channels,
+            p -> {
+              Channel ch = p.channel();
+              Http2Settings settings =
+                  Http2Settings.defaultSettings()
+                      .pushEnabled(false)
+                      .initialWindowSize(STREAM_WINDOW);
+              p.addLast(new IdleStateHandler(0, 0, keepAlive, TimeUnit.NANOSECONDS))
+                  .addLast(Http2FrameCodecBuilder.forClient().initialSettings(settings).build())
+                  .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
+                  .addLast(new Link(pool, ch, connectionWindow));
+            });
   }
 
   @Override
@@ -134,19 +121,36 @@ final class H2Pool extends Pool {
     if (!admit()) {
       return Offer.FULL;
     }
+    if (!place(request, callback, false)) {
+      done();
+      return Offer.CLOSED;
+    }
+    return Offer.ENQUEUED;
+  }
+
+  /**
+   * Gives the request a stream on a ready connection with room (the calling thread's loop first),
+   * else queues it (a {@code requeued} one at the front) and opens connections as needed. A new
+   * request (not {@code requeued}) is refused when the pool has closed: false.
+   */
+  private boolean place(HttpRequest request, Callback callback, boolean requeued) {
     Link l;
     int connects = 0;
     EventLoop own = EventLoops.current(loops);
     synchronized (this) {
-      if (closed) {
-        done();
-        return Offer.CLOSED;
+      if (!requeued && closed) {
+        return false;
       }
       l = withRoom(own);
       if (l != null) {
         l.active++;
       } else {
-        pending.addLast(new Pending(request, callback));
+        Pending p = new Pending(request, callback);
+        if (requeued) {
+          pending.addFirst(p);
+        } else {
+          pending.addLast(p);
+        }
         connects = connectsNeeded();
       }
     }
@@ -154,7 +158,7 @@ final class H2Pool extends Pool {
       open(l, request, callback);
     }
     connect(connects);
-    return Offer.ENQUEUED;
+    return true;
   }
 
   /** Under the lock: a ready connection with a free stream, on {@code own} if there is one. */
@@ -185,25 +189,20 @@ final class H2Pool extends Pool {
   }
 
   private void connect(int n) {
-    if (n == 0) {
-      return;
-    }
-    EventLoop own = EventLoops.current(loops);
-    Bootstrap b = own == null ? bootstrap : bootstrap.clone(own);
-    for (int i = 0; i < n; i++) {
-      ChannelFuture f = b.connect();
-      f.addListener(
-          x -> {
-            if (x.isSuccess()) {
-              Link l = f.channel().pipeline().get(Link.class);
-              f.channel()
-                  .eventLoop()
-                  .schedule(l::handshakeDeadline, handshakeNanos, TimeUnit.NANOSECONDS);
-            } else {
-              lost(null, x.cause());
-            }
-          });
-    }
+    connect(
+        bootstrap,
+        loops,
+        n,
+        f -> {
+          if (f.isSuccess()) {
+            Link l = f.channel().pipeline().get(Link.class);
+            f.channel()
+                .eventLoop()
+                .schedule(l::handshakeDeadline, handshakeNanos, TimeUnit.NANOSECONDS);
+          } else {
+            lost(null, f.cause());
+          }
+        });
   }
 
   /** Opens a stream on {@code l} (which counted it already) for the request. */
@@ -333,21 +332,7 @@ final class H2Pool extends Pool {
 
   @Override
   void requeue(HttpRequest request, Callback callback) {
-    Link l;
-    int connects = 0;
-    synchronized (this) {
-      l = withRoom(EventLoops.current(loops));
-      if (l != null) {
-        l.active++;
-      } else {
-        pending.addFirst(new Pending(request, callback));
-        connects = connectsNeeded();
-      }
-    }
-    if (l != null) {
-      open(l, request, callback);
-    }
-    connect(connects);
+    place(request, callback, true);
   }
 
   /** The response of stream {@code c} is complete: the stream ends (it is never reused). */
@@ -365,15 +350,6 @@ final class H2Pool extends Pool {
   @Override
   public synchronized int openConnections() {
     return open;
-  }
-
-  /** Streams in flight over all connections (tests, metrics). */
-  synchronized int activeStreams() {
-    int n = 0;
-    for (Link l : links) {
-      n += l.active;
-    }
-    return n;
   }
 
   @Override

@@ -4,8 +4,6 @@ import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -82,29 +80,17 @@ final class NettyPool extends Pool {
     int streamIdleTicks = (int) Math.max(1, Math.min(Integer.MAX_VALUE, streamIdle / tick));
     NettyPool pool = this;
     this.bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(channelType)
-            .remoteAddress(endpoint.host(), endpoint.port())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.AUTO_READ, false)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int)
-                    Math.min(Integer.MAX_VALUE, backend.timeouts().connectionTimeout().toMillis()))
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (channels != null) {
-                      channels.add(ch);
-                    }
-                    ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, tick, TimeUnit.NANOSECONDS))
+        bootstrap(
+                group,
+                channelType,
+                endpoint,
+                backend,
+                channels,
+                p ->
+                    p.addLast(new IdleStateHandler(0, 0, tick, TimeUnit.NANOSECONDS))
                         .addLast(new HttpClientCodec())
-                        .addLast(new Connection(pool, keepAliveTicks, streamIdleTicks));
-                  }
-                });
+                        .addLast(new Connection(pool, keepAliveTicks, streamIdleTicks)))
+            .option(ChannelOption.AUTO_READ, false);
   }
 
   @Override
@@ -165,26 +151,21 @@ final class NettyPool extends Pool {
   }
 
   private void connect(int n) {
-    if (n == 0) {
-      return;
-    }
-    EventLoop own = EventLoops.current(loops);
-    Bootstrap b = own == null ? bootstrap : bootstrap.clone(own);
-    for (int i = 0; i < n; i++) {
-      ChannelFuture f = b.connect();
-      f.addListener(
-          x -> {
-            if (x.isSuccess()) {
-              Connection c = f.channel().pipeline().get(Connection.class);
-              synchronized (this) {
-                connecting--;
-              }
-              available(c);
-            } else {
-              connectFailed(x.cause());
+    connect(
+        bootstrap,
+        loops,
+        n,
+        f -> {
+          if (f.isSuccess()) {
+            Connection c = f.channel().pipeline().get(Connection.class);
+            synchronized (this) {
+              connecting--;
             }
-          });
-    }
+            available(c);
+          } else {
+            connectFailed(f.cause());
+          }
+        });
   }
 
   private void connectFailed(Throwable cause) {

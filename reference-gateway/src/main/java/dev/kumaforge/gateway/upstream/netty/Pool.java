@@ -3,7 +3,17 @@ package dev.kumaforge.gateway.upstream.netty;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -75,5 +85,52 @@ abstract class Pool implements UpstreamQueue {
 
   final Materializer materializer() {
     return materializer;
+  }
+
+  /**
+   * The connection bootstrap of one endpoint: {@code group}, TCP_NODELAY, the backend's connect
+   * timeout; each new channel joins {@code channels} (when given) and gets {@code pipeline}.
+   */
+  static Bootstrap bootstrap(
+      EventLoopGroup group,
+      Class<? extends SocketChannel> channelType,
+      Endpoint endpoint,
+      Backend backend,
+      ChannelGroup channels,
+      Consumer<ChannelPipeline> pipeline) {
+    return new Bootstrap()
+        .group(group)
+        .channel(channelType)
+        .remoteAddress(endpoint.host(), endpoint.port())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, backend.timeouts().connectionTimeout().toMillis()))
+        .handler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                if (channels != null) {
+                  channels.add(ch);
+                }
+                pipeline.accept(ch.pipeline());
+              }
+            });
+  }
+
+  /**
+   * Opens {@code n} connections with {@code bootstrap}, on the calling thread's loop when it is one
+   * of {@code loops}; {@code done} gets each connect's future once it is done.
+   */
+  static void connect(Bootstrap bootstrap, EventLoop[] loops, int n, Consumer<ChannelFuture> done) {
+    if (n == 0) {
+      return;
+    }
+    EventLoop own = EventLoops.current(loops);
+    Bootstrap b = own == null ? bootstrap : bootstrap.clone(own);
+    for (int i = 0; i < n; i++) {
+      ChannelFuture f = b.connect();
+      f.addListener(x -> done.accept(f));
+    }
   }
 }
