@@ -19,6 +19,7 @@ import dev.kumaforge.gateway.ratelimit.RedisConnections;
 import dev.kumaforge.gateway.server.ListenerServer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.netty.EventLoops;
+import dev.kumaforge.gateway.upstream.netty.LoopDispatchers;
 import dev.kumaforge.gateway.upstream.netty.NettyTransport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,7 @@ public final class Gateway implements AutoCloseable {
   private AiGateway ai;
   private NettyTransport netty;
   private final EventLoops loops;
+  private final LoopDispatchers pinned; // server.loops: pinned, else null
   private EventLoops serverLoops; // the listeners' own loops (netty transport, loops not shared)
   private EventLoops headLoops; // accepts and first heads of plain HTTP (netty transport)
   private final Snapshot.SharedLimits shared;
@@ -72,6 +74,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(
       ActorSystem system,
       EventLoops loops,
+      LoopDispatchers pinned,
       Config pekkoConfig,
       NanoClock clock,
       Path configFile,
@@ -80,6 +83,7 @@ public final class Gateway implements AutoCloseable {
       Snapshot.SharedLimits shared) {
     this.system = system;
     this.loops = loops;
+    this.pinned = pinned;
     this.pekkoConfig = pekkoConfig;
     this.clock = clock;
     this.configFile = configFile;
@@ -117,21 +121,33 @@ public final class Gateway implements AutoCloseable {
                 new RateLimitMetrics(metrics.registry()));
     ActorSystem system;
     EventLoops loops = null;
+    LoopDispatchers pinned = null;
     try {
       snapshot.set(Snapshot.build(config, pekko, clock, null, 1, shared));
       loops = sharedEventLoops(pekko);
-      system =
-          loops == null
-              ? ActorSystem.create("forge-gateway", pekko)
-              : ActorSystem.create(
-                  "forge-gateway",
-                  pekko,
-                  Gateway.class.getClassLoader(),
-                  loops.executionContext(
-                      t ->
-                          org.slf4j.LoggerFactory.getLogger(Gateway.class)
-                              .error("task failed on the gateway's event loops", t)));
+      if (loops == null
+          && config.server().loops() == GatewayConfig.Server.Loops.pinned
+          && config.server().transport() == GatewayConfig.Server.Transport.netty) {
+        loops = new EventLoops(dispatcherThreads(pekko), "forge-loop");
+        pinned = LoopDispatchers.register(loops);
+        system = ActorSystem.create("forge-gateway", pinned.config().withFallback(pekko));
+      } else if (loops == null) {
+        system = ActorSystem.create("forge-gateway", pekko);
+      } else {
+        system =
+            ActorSystem.create(
+                "forge-gateway",
+                pekko,
+                Gateway.class.getClassLoader(),
+                loops.executionContext(
+                    t ->
+                        org.slf4j.LoggerFactory.getLogger(Gateway.class)
+                            .error("task failed on the gateway's event loops", t)));
+      }
     } catch (RuntimeException e) {
+      if (pinned != null) {
+        pinned.close();
+      }
       if (loops != null) {
         loops.close();
       }
@@ -140,7 +156,8 @@ public final class Gateway implements AutoCloseable {
       }
       throw e;
     }
-    Gateway gw = new Gateway(system, loops, pekko, clock, configFile, snapshot, metrics, shared);
+    Gateway gw =
+        new Gateway(system, loops, pinned, pekko, clock, configFile, snapshot, metrics, shared);
     try {
       gw.bind(config);
       return gw;
@@ -179,14 +196,17 @@ public final class Gateway implements AutoCloseable {
     if (!"default-executor".equals(pekko.getString(path + ".executor"))) {
       return null;
     }
-    Config fj = pekko.getConfig(path + ".fork-join-executor");
-    // sized as Pekko sizes the fork-join pool: cores x factor, within min and max
-    int threads =
-        ThreadPoolConfig$.MODULE$.scaledPoolSize(
-            fj.getInt("parallelism-min"),
-            fj.getDouble("parallelism-factor"),
-            fj.getInt("parallelism-max"));
-    return new EventLoops(threads, "forge-loop");
+    return new EventLoops(dispatcherThreads(pekko), "forge-loop");
+  }
+
+  /** The default dispatcher's fork-join parallelism, sized as Pekko sizes it. */
+  private static int dispatcherThreads(Config pekko) {
+    Config fj = pekko.getConfig("pekko.actor.default-dispatcher.fork-join-executor");
+    // cores x factor, within min and max
+    return ThreadPoolConfig$.MODULE$.scaledPoolSize(
+        fj.getInt("parallelism-min"),
+        fj.getDouble("parallelism-factor"),
+        fj.getInt("parallelism-max"));
   }
 
   private void bind(GatewayConfig config) {
@@ -235,7 +255,8 @@ public final class Gateway implements AutoCloseable {
     EventLoops listenerHeads = null;
     if (config.server().transport() == GatewayConfig.Server.Transport.netty) {
       if (loops != null) {
-        listenerLoops = loops; // a request can stay on the loop that read it
+        // a request can stay on the loop that read it (shared loops, or pinned stages)
+        listenerLoops = loops;
       } else {
         serverLoops = new EventLoops(1, "forge-server"); // as Pekko IO's one selector thread
         listenerLoops = serverLoops;
@@ -251,11 +272,18 @@ public final class Gateway implements AutoCloseable {
             config.listeners().get(GatewayConfig.PUBLIC),
             proxy,
             listenerLoops,
-            listenerHeads);
+            listenerHeads,
+            pinned);
     listeners.put(GatewayConfig.PUBLIC, publicServer.url());
     adminServer =
         ListenerServer.bind(
-            system, GatewayConfig.ADMIN, adminListener, adminService, listenerLoops, listenerHeads);
+            system,
+            GatewayConfig.ADMIN,
+            adminListener,
+            adminService,
+            listenerLoops,
+            listenerHeads,
+            null); // a reload (YAML parse, snapshot build) must not stall a loop's connections
     listeners.put(GatewayConfig.ADMIN, adminServer.url());
     metrics.listeners(() -> java.util.List.of(publicServer, adminServer));
     healthChecker = startHealthChecks(snapshot.get());
@@ -474,6 +502,9 @@ public final class Gateway implements AutoCloseable {
       }
       if (loops != null) {
         loops.close(); // the dispatcher's threads: only once the actor system has stopped
+      }
+      if (pinned != null) {
+        pinned.close();
       }
     }
   }

@@ -70,7 +70,8 @@ class HeadLoopIT {
                                     ByteString.fromString(
                                         req.getUri().path() + " " + e.getData().utf8String()))),
             serving,
-            heads);
+            heads,
+            null);
     URI url = URI.create(listener.url());
     address = new InetSocketAddress(url.getHost(), url.getPort());
   }

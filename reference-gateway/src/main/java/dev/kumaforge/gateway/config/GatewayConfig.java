@@ -73,7 +73,7 @@ public record GatewayConfig(
     consumers = immutable(consumers);
     upstream = upstream == null ? new Upstream(null, null) : upstream;
     redis = redis == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(redis));
-    server = server == null ? new Server(null) : server;
+    server = server == null ? new Server(null, null) : server;
   }
 
   /**
@@ -231,6 +231,7 @@ public record GatewayConfig(
     shutdown.validate(v.at("shutdown"));
     positive(v.at("reload"), reload.pollInterval(), "pollInterval");
     upstream.validate(v.at("upstream"));
+    server.validate(v.at("server"));
     v.each(
         "backends",
         backends,
@@ -301,12 +302,16 @@ public record GatewayConfig(
   }
 
   /**
-   * The listeners' socket transport (read at start only).
+   * The listeners' socket transport and threads (read at start only).
    *
    * @param transport netty (default): a Netty server channel on epoll (NIO fallback); pekko: Pekko
    *     IO's {@code Tcp().bind}. The connection stack above the bytes is the same
+   * @param loops netty only. pinned: the served connections, their Pekko stages and the upstream
+   *     connections share one event loop per core, each connection's stages running on its
+   *     channel's loop; separate: the connections on one loop of their own, the stages on the
+   *     fork-join dispatcher, the upstream connections on {@code upstream.eventLoopThreads} loops
    */
-  public record Server(Transport transport) {
+  public record Server(Transport transport, Loops loops) {
     /** How the listeners accept and run their sockets. */
     public enum Transport {
       /** Pekko IO ({@code Tcp().bind}): a selector thread and a connection actor per socket. */
@@ -315,8 +320,26 @@ public record GatewayConfig(
       netty
     }
 
+    /** Which threads run a served connection (netty transport). */
+    public enum Loops {
+      /** A connection's channel, Pekko stages and upstream connections on one event loop. */
+      pinned,
+      /** Server loop, fork-join dispatcher and upstream loops apart. */
+      separate
+    }
+
     public Server {
       transport = transport == null ? Transport.netty : transport;
+      loops =
+          loops == null ? (transport == Transport.netty ? Loops.pinned : Loops.separate) : loops;
+    }
+
+    void validate(Validator v) {
+      v.check(
+          loops != Loops.pinned || transport == Transport.netty,
+          "loops",
+          loops,
+          "separate with transport pekko (pinned needs transport netty)");
     }
   }
 

@@ -5,6 +5,7 @@ import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.harden.ListenerSettings;
 import dev.kumaforge.gateway.tls.ServerTls;
 import dev.kumaforge.gateway.upstream.netty.EventLoops;
+import dev.kumaforge.gateway.upstream.netty.LoopDispatchers;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -83,14 +84,15 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
-    return bind(system, name, config, handler, null, null);
+    return bind(system, name, config, handler, null, null, null);
   }
 
   /**
    * Binds listener {@code name} and waits for the socket: on a Netty server channel on {@code
    * loops}, or with Pekko IO when {@code loops} is null. {@code heads} (netty only, may be null):
    * the loops that accept plain-HTTP connections and hold them until their first request head has
-   * ended, before they move to {@code loops}.
+   * ended, before they move to {@code loops}. {@code pinned} (netty only, may be null): one
+   * dispatcher per loop of {@code loops}; each connection's stages then run on its channel's loop.
    *
    * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
    *     unusable
@@ -101,7 +103,8 @@ public final class ListenerServer {
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler,
       EventLoops loops,
-      EventLoops heads) {
+      EventLoops heads,
+      LoopDispatchers pinned) {
     HostPort address = config.hostPort();
     ConnectionGuard.Limits limits =
         new ConnectionGuard.Limits(config.headerTimeout(), config.maxConnections());
@@ -129,7 +132,10 @@ public final class ListenerServer {
             (int) Math.max(64, headerBytes - 16));
     CompletionStage<Listening.Binding> bound;
     try {
-      bound = loops == null ? listening.bind(address) : listening.bindNetty(address, loops, heads);
+      bound =
+          loops == null
+              ? listening.bind(address)
+              : listening.bindNetty(address, loops, heads, pinned);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("listener " + name + ": " + e.getMessage(), e);
     }

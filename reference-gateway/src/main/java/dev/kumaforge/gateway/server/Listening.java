@@ -3,6 +3,7 @@ package dev.kumaforge.gateway.server;
 import dev.kumaforge.gateway.config.HostPort;
 import dev.kumaforge.gateway.tls.ServerTls;
 import dev.kumaforge.gateway.upstream.netty.EventLoops;
+import dev.kumaforge.gateway.upstream.netty.LoopDispatchers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -36,6 +37,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.scaladsl.HttpExt;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.TLSProtocol;
@@ -165,23 +167,27 @@ final class Listening {
 
   /** Runs one connection accepted by Pekko IO; completes when it ended. */
   private CompletionStage<Done> serve(Tcp.IncomingConnection incoming) {
-    return serve(incoming.remoteAddress(), incoming.flow(), 0, null);
+    return serve(incoming.remoteAddress(), incoming.flow(), 0, null, null);
   }
 
   /**
    * Runs one connection's stack over {@code transport}; completes when it ended. {@code gatedAt}:
    * 0, or the accept's {@link System#nanoTime()} when {@link FirstHead} already did {@link
    * HeadGate}'s work (the stack then has no HeadGate). {@code decrypted}: the TLS session when the
-   * transport's bytes were decrypted below it (Netty's {@link SslHandler}), else null.
+   * transport's bytes were decrypted below it (Netty's {@link SslHandler}), else null. {@code
+   * dispatcher}: the Pekko dispatcher that runs the stack, or null for the default one.
    */
   private CompletionStage<Done> serve(
       InetSocketAddress remote,
       Flow<ByteString, ByteString, ?> transport,
       long gatedAt,
-      SSLSession decrypted) {
+      SSLSession decrypted,
+      String dispatcher) {
     // the remote address for the server layer (built once per listener, see serverLayer), as
     // Pekko's own bind adds it per connection
     Attributes attributes = HttpAttributes$.MODULE$.remoteAddress(remote);
+    Attributes runOn =
+        dispatcher == null ? Attributes.none() : ActorAttributes.dispatcher(dispatcher);
     Connection connection = new Connection();
     try {
       return layer(connection, gatedAt, decrypted)
@@ -195,6 +201,7 @@ final class Listening {
                       Attributes.cancellationStrategyAfterDelay(
                           settings.streamCancellationDelay(),
                           Attributes.cancellationStrategyFailStage()))))
+          .addAttributes(runOn)
           .run(materializer)
           // connection errors never fail the binding
           .handleAsync((d, e) -> Done.done(), DIRECT);
@@ -217,7 +224,8 @@ final class Listening {
    * front of the served connections' reads and writes; a TLS connection's handshake happens there
    * too (its SslHandler moves with it). Without {@code heads}, everything runs on {@code loops}.
    */
-  CompletionStage<Binding> bindNetty(HostPort address, EventLoops loops, EventLoops heads) {
+  CompletionStage<Binding> bindNetty(
+      HostPort address, EventLoops loops, EventLoops heads, LoopDispatchers pinned) {
     ExecutionContext ec = system.dispatcher();
     NettySockets sockets = NettySockets.of(settings);
     EventLoopGroup accepting = heads == null ? loops.group() : heads.group();
@@ -257,7 +265,12 @@ final class Listening {
                                     long accepted = first[0].accepted();
                                     SSLSession session =
                                         ssl == null ? null : ssl.engine().getSession();
-                                    ec.execute(() -> start(ch, bridge, remote, accepted, session));
+                                    String dispatcher =
+                                        pinned == null ? null : pinned.idOf(ch.eventLoop());
+                                    ec.execute(
+                                        () ->
+                                            start(
+                                                ch, bridge, remote, accepted, session, dispatcher));
                                   };
                               if (serving == null) {
                                 attach.run();
@@ -340,9 +353,10 @@ final class Listening {
       ChannelFlow.Bridge bridge,
       InetSocketAddress remote,
       long gated,
-      SSLSession decrypted) {
+      SSLSession decrypted,
+      String dispatcher) {
     try {
-      serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)), gated, decrypted);
+      serve(remote, Flow.fromGraph(new ChannelFlow(ch, bridge)), gated, decrypted, dispatcher);
     } catch (RuntimeException e) {
       ch.close();
     }

@@ -454,4 +454,31 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.parse(yaml + "server: {threads: 2}\n", "gw.yaml"))
         .hasMessageContaining("server.threads: unknown key");
   }
+
+  @Test
+  void serverLoopsArePinnedOnNettySeparateOnPekkoAndPinnedNeedsNetty() {
+    String yaml =
+        """
+        listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
+        backends: [{name: b, endpoints: [{address: "h:1"}]}]
+        routes: [{name: r, backendRefs: [{name: b}]}]
+        """;
+    assertThat(GatewayConfig.parse(yaml, "gw.yaml").server().loops())
+        .isEqualTo(GatewayConfig.Server.Loops.pinned);
+    assertThat(
+            GatewayConfig.parse(yaml + "server: {transport: pekko}\n", "gw.yaml").server().loops())
+        .isEqualTo(GatewayConfig.Server.Loops.separate);
+    assertThat(
+            GatewayConfig.parse(yaml + "server: {loops: separate}\n", "gw.yaml").server().loops())
+        .isEqualTo(GatewayConfig.Server.Loops.separate);
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.parse(
+                    yaml + "server: {transport: pekko, loops: pinned}\n", "gw.yaml"))
+        .hasMessageContaining(
+            "server.loops: pinned (expected: separate with transport pekko (pinned needs transport"
+                + " netty))");
+    assertThatThrownBy(() -> GatewayConfig.parse(yaml + "server: {loops: shared}\n", "gw.yaml"))
+        .hasMessageContaining("server.loops");
+  }
 }

@@ -1,0 +1,171 @@
+package dev.kumaforge.gateway.upstream.netty;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.netty.channel.EventLoop;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.dispatch.DispatcherPrerequisites;
+import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
+import org.apache.pekko.dispatch.ExecutorServiceFactory;
+
+/**
+ * One Pekko dispatcher per Netty event loop of an {@link EventLoops} group, so that a stream whose
+ * actor runs on loop {@code i}'s dispatcher runs on that loop's thread and nowhere else: a
+ * connection's Pekko stages pinned to the loop of its channel (and of the upstream connections the
+ * pool takes from that loop). A message sent to such an actor from its own loop (a read of its
+ * channel, an upstream response on the same loop) is queued behind the current task with no thread
+ * wake-up, which is what keeps a proxied request on one thread end to end.
+ *
+ * <p>Unlike the shared event loops (the whole default dispatcher on the loops), everything that is
+ * not a connection's stream -- the Pekko scheduler's work, reloads, file polls, the AI path's
+ * heavier callbacks -- stays on the fork-join default dispatcher, whose threads steal each other's
+ * work.
+ *
+ * <pre>{@code
+ * EventLoops loops = new EventLoops(2, "forge-loop");
+ * LoopDispatchers d = LoopDispatchers.register(loops);
+ * ActorSystem system = ActorSystem.create("gw", d.config().withFallback(pekkoConfig));
+ * graph.addAttributes(ActorAttributes.dispatcher(d.idOf(channel.eventLoop()))).run(mat);
+ * d.close(); // after the actor system stopped
+ * }</pre>
+ */
+public final class LoopDispatchers implements AutoCloseable {
+  /** Config path under which the dispatchers are declared. */
+  static final String PATH = "forge-loop-dispatchers";
+
+  private static final AtomicInteger NEXT = new AtomicInteger();
+  private static final Map<String, EventLoop> LOOPS = new ConcurrentHashMap<>();
+
+  private final EventLoop[] loops;
+  private final String[] ids;
+  private final String[] keys;
+  private final Config config;
+
+  private LoopDispatchers(EventLoops group) {
+    int n = group.size();
+    loops = new EventLoop[n];
+    ids = new String[n];
+    keys = new String[n];
+    Map<String, Object> entries = new HashMap<>();
+    int set = NEXT.incrementAndGet();
+    for (int i = 0; i < n; i++) {
+      loops[i] = group.loop(i);
+      keys[i] = "s" + set + "-" + i;
+      ids[i] = PATH + "." + keys[i];
+      LOOPS.put(keys[i], loops[i]);
+      entries.put(
+          keys[i],
+          Map.of(
+              "type",
+              "Dispatcher",
+              "executor",
+              Configurator.class.getName(),
+              "forge-loop",
+              keys[i],
+              // as the default dispatcher: up to 32 messages of one actor per run
+              "throughput",
+              32));
+    }
+    config = ConfigFactory.parseMap(Map.of(PATH, entries));
+  }
+
+  /** Declares one dispatcher per loop of {@code group}; {@link #close()} forgets them. */
+  public static LoopDispatchers register(EventLoops group) {
+    return new LoopDispatchers(group);
+  }
+
+  /** The dispatchers' declarations, to lay over the actor system's config. */
+  public Config config() {
+    return config;
+  }
+
+  /** The id of the dispatcher that runs on {@code loop}, or null when it is not one of these. */
+  public String idOf(EventLoop loop) {
+    int i = EventLoops.indexOf(loops, loop);
+    return i < 0 ? null : ids[i];
+  }
+
+  /** All dispatcher ids, in loop order. */
+  public List<String> ids() {
+    return List.of(ids);
+  }
+
+  @Override
+  public void close() {
+    for (String k : keys) {
+      LOOPS.remove(k);
+    }
+  }
+
+  /**
+   * The executor of one loop's dispatcher ({@code executor = this class}, with {@code forge-loop}
+   * naming the loop): execute hands the task to the loop; shutting it down (Pekko does that when a
+   * dispatcher has had no actor for its shutdown timeout) leaves the loop running.
+   */
+  public static final class Configurator extends ExecutorServiceConfigurator {
+    private final EventLoop loop;
+
+    /** Called by Pekko with the dispatcher's config. */
+    public Configurator(Config config, DispatcherPrerequisites prerequisites) {
+      super(config, prerequisites);
+      String key = config.getString("forge-loop");
+      this.loop = LOOPS.get(key);
+      if (loop == null) {
+        throw new IllegalStateException("no event loop registered as " + key);
+      }
+    }
+
+    @Override
+    public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory factory) {
+      return () -> new OnLoop(loop);
+    }
+  }
+
+  /** An executor service view of one loop; its shutdown does not stop the loop. */
+  private static final class OnLoop extends AbstractExecutorService {
+    private final EventLoop loop;
+    private volatile boolean shutdown;
+
+    OnLoop(EventLoop loop) {
+      this.loop = loop;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      loop.execute(task);
+    }
+
+    @Override
+    public void shutdown() {
+      shutdown = true;
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      shutdown = true;
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
+  }
+}
