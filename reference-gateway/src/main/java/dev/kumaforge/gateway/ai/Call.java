@@ -210,9 +210,9 @@ final class Call {
         if (sessionId.isEmpty() || sessionId.length() > 200) {
           return AiGateway.done(bad(header + ": 1 to 200 characters"));
         }
-        return gw.sessions()
-            .get(sessionId)
-            .handleAsync(
+        // the memory store answers at once: no hop; Redis's answer continues on the dispatcher
+        return AiGateway.handleNow(
+                gw.sessions().get(sessionId),
                 (s, err) -> {
                   if (err != null) {
                     return AiGateway.done(
@@ -529,30 +529,30 @@ final class Call {
                         }),
             timeout.toNanos());
     // the backend's per-endpoint request queue in front of its connection pool (as the proxy
-    // path): no per-request pool lookup; results continue on the Pekko dispatcher
+    // path): no per-request pool lookup. The result is handled on the thread that delivers it, as
+    // the proxy path's Exchange does, without a dispatcher task in between: the upstream
+    // connection's Netty event loop, or the stream stage of Pekko's host pool. Nothing below
+    // blocks there: reading a strict answer, the local accounting (short synchronized sections;
+    // the shared one only starts Redis commands), metrics, materializing a stream's relay, the
+    // next candidate's offer; whatever waits on Redis or a stream continues on the dispatcher.
     int index = backend.indexOf(ep);
     UpstreamQueue.Callback callback =
         new UpstreamQueue.Callback() {
           @Override
           public void onResult(scala.util.Try<HttpResponse> t) {
-            ctx.dispatcher()
-                .execute(
-                    () ->
-                        guard(
-                            () -> {
-                              if (t.isFailure()) {
-                                Throwable err = t.failed().get();
-                                if (a.decide()) {
-                                  a.release();
-                                  fallback(
-                                      d,
-                                      "connect",
-                                      err.getClass().getSimpleName() + ": " + err.getMessage());
-                                }
-                              } else {
-                                onResponse(a, t.get());
-                              }
-                            }));
+            guard(
+                () -> {
+                  if (t.isFailure()) {
+                    Throwable err = t.failed().get();
+                    if (a.decide()) {
+                      a.release();
+                      fallback(
+                          d, "connect", err.getClass().getSimpleName() + ": " + err.getMessage());
+                    }
+                  } else {
+                    onResponse(a, t.get());
+                  }
+                });
           }
 
           @Override
@@ -682,34 +682,32 @@ final class Call {
 
   private void errorAttempt(Attempt a, HttpResponse resp) {
     int status = resp.status().intValue();
-    AiGateway.toStrict(resp.entity(), 10_000, MAX_ERROR_BODY, ctx.materializer())
-        .whenCompleteAsync(
-            (strict, err) ->
-                guard(
-                    () -> {
-                      if (!a.decide()) {
-                        return;
-                      }
-                      a.release();
-                      String text = err == null ? strict.getData().utf8String() : "";
-                      boolean retryable =
-                          status == 429 || status >= 500 || contextLength(status, text);
-                      HttpResponse clientError = clientError(a.d, status, text, resp);
-                      if (retryable) {
-                        fallback(
-                            a.d,
-                            status == 429
-                                ? "rate_limited"
-                                : status >= 500 ? "status_5xx" : "context_length",
-                            "HTTP " + status + " " + Wire.errorMessage(text),
-                            clientError);
-                      } else {
-                        settle(null, null, 0);
-                        gw.metrics().request(aliasName, consumer.name(), status);
-                        result.complete(clientError);
-                      }
-                    }),
-            ctx.dispatcher());
+    whenDone(
+        AiGateway.toStrict(resp.entity(), 10_000, MAX_ERROR_BODY, ctx.materializer()),
+        (strict, err) ->
+            guard(
+                () -> {
+                  if (!a.decide()) {
+                    return;
+                  }
+                  a.release();
+                  String text = err == null ? strict.getData().utf8String() : "";
+                  boolean retryable = status == 429 || status >= 500 || contextLength(status, text);
+                  HttpResponse clientError = clientError(a.d, status, text, resp);
+                  if (retryable) {
+                    fallback(
+                        a.d,
+                        status == 429
+                            ? "rate_limited"
+                            : status >= 500 ? "status_5xx" : "context_length",
+                        "HTTP " + status + " " + Wire.errorMessage(text),
+                        clientError);
+                  } else {
+                    settle(null, null, 0);
+                    gw.metrics().request(aliasName, consumer.name(), status);
+                    result.complete(clientError);
+                  }
+                }));
   }
 
   /** The provider's error in the client's format (same status). */
@@ -798,21 +796,22 @@ final class Call {
                     result.complete(r);
                     return;
                   }
-                  storeAnswer(assistant)
-                      .whenCompleteAsync(
-                          (v, storeErr) -> {
-                            HttpResponse answer = storeErr == null ? r : sessionLost(storeErr);
-                            gw.metrics()
-                                .request(aliasName, consumer.name(), answer.status().intValue());
-                            result.complete(answer);
-                          },
-                          ctx.dispatcher());
+                  // the memory store answers at once (no hop); Redis on the dispatcher
+                  whenDone(
+                      storeAnswer(assistant),
+                      (v, storeErr) -> {
+                        HttpResponse answer = storeErr == null ? r : sessionLost(storeErr);
+                        gw.metrics()
+                            .request(aliasName, consumer.name(), answer.status().intValue());
+                        result.complete(answer);
+                      });
                 }));
   }
 
   /**
-   * Runs {@code k} at once when {@code stage} is complete already (this runs on a dispatcher
-   * thread: no second hop), else on the dispatcher when it completes.
+   * Runs {@code k} at once when {@code stage} is complete already (on the calling thread: no hop),
+   * else on the dispatcher when it completes (the completing thread may be Lettuce's, a timer's or
+   * one of Pekko's internal stream threads, which never run the call's work).
    */
   private <T> void whenDone(
       CompletionStage<T> stage, java.util.function.BiConsumer<? super T, ? super Throwable> k) {
@@ -933,11 +932,19 @@ final class Call {
     double ttft = (firstContent - start) / 1e9;
     gw.stats(a.d).ttft(ttft * 1000);
     gw.metrics().ttft(a.d.model(), ttft);
+    // once per stream, at its end: the accounting and metrics (a few microseconds) on the stream's
+    // thread, no dispatcher task; storing a session's history (JSON of the whole conversation)
+    // off it
+    boolean store = sessionId != null;
     Source<ByteString, NotUsed> bodySource =
         relay.body(
-            end ->
-                // once per stream, off the stream's thread
-                ctx.dispatcher().execute(() -> streamEnded(a, t, firstContent, end)));
+            end -> {
+              if (store) {
+                ctx.dispatcher().execute(() -> streamEnded(a, t, firstContent, end));
+              } else {
+                guard(() -> streamEnded(a, t, firstContent, end));
+              }
+            });
     gw.metrics().request(aliasName, consumer.name(), 200);
     result.complete(
         HttpResponse.create()
