@@ -52,6 +52,8 @@ import org.apache.pekko.stream.Materializer;
  * GOAWAY -> no new streams there; closed when its last stream ends; connection lost -> its
  *           streams fail (RESET); before its first SETTINGS -> CONNECT_ERROR for the requests
  *           that waited for it ("does it speak h2c?")
+ * RST_STREAM REFUSED_STREAM (before a response), stream above the GOAWAY's last-stream-id
+ *        -> REFUSED_STREAM: the caller (Exchange, Call) sends the request again
  * </pre>
  */
 final class H2Pool extends Pool {
