@@ -20,6 +20,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,11 @@ final class H2cTestServer implements AutoCloseable {
       (r, n) -> Answer.respond(200, "{\"upstream\":\"h2c\"}");
 
   H2cTestServer() throws InterruptedException {
+    this(null);
+  }
+
+  /** With {@code tls}: HTTP/2 over TLS (what ALPN the context offers is up to the test). */
+  H2cTestServer(SslContext tls) throws InterruptedException {
     server =
         new ServerBootstrap()
             .group(group)
@@ -92,6 +98,9 @@ final class H2cTestServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     connections.incrementAndGet();
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
                     ch.pipeline().addLast(new Builder().build());
                   }
                 })

@@ -30,10 +30,10 @@ import scala.util.Try;
  * Runs the periodic checks of a snapshot: MeshHealthCheck for every backend that has one (a {@code
  * GET} per endpoint and interval through the backend's own pool settings; results move the endpoint
  * in and out of balancing) and the interval outlier detectors (failure percentage, success rate).
- * An HTTP/1.1 backend is checked through Pekko's client (https with its tls); an h2c backend
- * ({@code protocol: h2c}) over HTTP/2 with prior knowledge, each endpoint through a probe pool of
- * its own on the Netty transport (one connection kept between checks, never the one of the
- * traffic), so an h2c-only upstream passes.
+ * An HTTP/1.1 backend is checked through Pekko's client (https with its tls); an HTTP/2 backend
+ * ({@code protocol: h2c}, or {@code h2} over TLS) over HTTP/2, each endpoint through a probe pool
+ * of its own on the Netty transport (one connection kept between checks, never the one of the
+ * traffic), so an HTTP/2-only upstream passes.
  */
 public final class HealthChecker implements AutoCloseable {
   private final List<Cancellable> tasks = new ArrayList<>();
@@ -76,8 +76,9 @@ public final class HealthChecker implements AutoCloseable {
       }
       for (Endpoint e : b.endpoints()) {
         Runnable check;
-        if (b.config().protocol() == Backend.Protocol.h2c) {
-          UpstreamQueue probe = netty.newQueue(e, b.config()); // connects at the first check
+        if (b.config().protocol() != Backend.Protocol.http1) {
+          // h2c, h2: connects at the first check
+          UpstreamQueue probe = netty.newQueue(e, b.config(), b.tls());
           checker.probes.add(probe);
           check = () -> checkH2c(probe, materializer, metrics, b, e, hc, system);
         } else {

@@ -87,9 +87,9 @@ final class Exchange {
       return CompletableFuture.completedFuture(r);
     }
     HttpEntity entity = request.entity();
-    // h2c: a refused stream may be sent again even without numRetries
+    // HTTP/2: a refused stream may be sent again even without numRetries
     boolean mayResend =
-        retry.numRetries() > 0 || backend.config().protocol() == Backend.Protocol.h2c;
+        retry.numRetries() > 0 || backend.config().protocol() != Backend.Protocol.http1;
     if (!mayResend || entity instanceof HttpEntity.Strict) {
       // held in memory: MeshRetry retries (numRetries) and refused streams may send it again
       replayable = entity instanceof HttpEntity.Strict;
