@@ -343,7 +343,8 @@ public final class Gateway implements AutoCloseable {
         Materializer.matFromSystem(system),
         Logging.getLogger(system, "dev.kumaforge.gateway.healthcheck"),
         metrics,
-        clock);
+        clock,
+        netty);
   }
 
   /** Listener name ({@code public}, {@code admin}) to {@code http(s)://host:port}. */

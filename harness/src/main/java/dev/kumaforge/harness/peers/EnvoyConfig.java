@@ -26,6 +26,10 @@ import java.util.List;
  * where no {@code envoy} binary exists. Run it with {@code envoy -c FILE --concurrency N
  * --disable-hot-restart}.
  *
+ * <p>A backend with {@code protocol: h2c} becomes a cluster speaking HTTP/2 with prior knowledge
+ * ({@code explicit_http_config.http2_protocol_options}, with the backend's {@code
+ * maxConcurrentStreams}); the others speak HTTP/1.1.
+ *
  * <p>Envoy's route timeout spans the whole response and would cut SSE streams, so the route timeout
  * is off and the gateway's {@code streamIdleTimeout} becomes the route's idle timeout.
  */
@@ -198,7 +202,15 @@ public final class EnvoyConfig {
     protocol
         .putObject("common_http_protocol_options")
         .put("idle_timeout", Durations.protoSeconds(b.connectionPool().keepAlive()));
-    protocol.putObject("explicit_http_config").putObject("http_protocol_options");
+    if (b.protocol() == Backend.Protocol.h2c) {
+      // HTTP/2 with prior knowledge on plain TCP, as the gateway's h2c pool
+      protocol
+          .putObject("explicit_http_config")
+          .putObject("http2_protocol_options")
+          .put("max_concurrent_streams", b.connectionPool().maxConcurrentStreams());
+    } else {
+      protocol.putObject("explicit_http_config").putObject("http_protocol_options");
+    }
     ObjectNode assignment = c.putObject("load_assignment");
     assignment.put("cluster_name", name);
     ArrayNode lbEndpoints = assignment.putArray("endpoints").addObject().putArray("lb_endpoints");

@@ -14,7 +14,9 @@ import java.util.Locale;
  * exact routes in the gateway's precedence order, weighted splits between backends, servers with
  * the same endpoints, weights and balancing, idle upstream connections kept and shared ({@code
  * http-reuse always}), the same connect and server timeouts, no Nagle delay for SSE chunks and no
- * access log. Run it with {@code haproxy -db -f FILE}; alerts go to the captured output.
+ * access log; a backend with {@code protocol: h2c} gets {@code proto h2} servers (HTTP/2 with prior
+ * knowledge, its streams multiplexed on the reused connections). Run it with {@code haproxy -db -f
+ * FILE}; alerts go to the captured output.
  */
 public final class HaproxyConfig {
   private HaproxyConfig() {}
@@ -145,8 +147,11 @@ public final class HaproxyConfig {
           .append(" weight ")
           .append(Math.min(256, e.weight()))
           .append(" pool-purge-delay ")
-          .append(Durations.millis(b.connectionPool().keepAlive()))
-          .append('\n');
+          .append(Durations.millis(b.connectionPool().keepAlive()));
+      if (b.protocol() == Backend.Protocol.h2c) {
+        s.append(" proto h2"); // HTTP/2 with prior knowledge on a plain connection
+      }
+      s.append('\n');
     }
   }
 

@@ -14,8 +14,10 @@ import java.util.Locale;
  * Writes a complete nginx config from the reference gateway's route table: the same prefix and
  * exact routes, upstreams with the same endpoints, weights and balancing, upstream keep-alive, the
  * same connect and read timeouts, no buffering (SSE chunks pass at once), no access log, and pid,
- * temp and error log files under the caller's folders. Run it with {@code nginx -p WORKDIR -c FILE
- * -e LOG -g 'daemon off;'}.
+ * temp and error log files under the caller's folders. nginx has no HTTP/2 to upstreams: a backend
+ * with {@code protocol: h2c} is proxied with HTTP/1.1 (a comment above its upstream and a
+ * route-table note say so; the mock providers answer both on one port). Run it with {@code nginx -p
+ * WORKDIR -c FILE -e LOG -g 'daemon off;'}.
  */
 public final class NginxConfig {
   private NginxConfig() {}
@@ -128,6 +130,9 @@ public final class NginxConfig {
   }
 
   private static void appendUpstream(StringBuilder s, String name, Backend b) {
+    if (b.protocol() == Backend.Protocol.h2c) {
+      s.append("  # protocol h2c in the gateway: nginx's proxy_pass speaks HTTP/1.1 upstream\n");
+    }
     s.append("  upstream ").append(name).append(" {\n");
     switch (b.loadBalancer().type()) {
       case RoundRobin -> {}

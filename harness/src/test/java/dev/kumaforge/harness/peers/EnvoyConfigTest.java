@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,32 @@ class EnvoyConfigTest {
     assertThat(routes.get(1).getRoute().getHashPolicy(0).getHeader().getHeaderName())
         .isEqualTo("x-session-id");
     assertThat(routes.get(4).getDirectResponse().getStatus()).isEqualTo(404);
+  }
+
+  @Test
+  void anH2cBackendIsAnHttp2Cluster() throws InvalidProtocolBufferException {
+    String yaml =
+        EnvoyConfig.generate(PeerConfigGoldenTest.gateway(), PeerConfigGoldenTest.OPTIONS);
+    Bootstrap bootstrap = EnvoyConfig.parse(yaml, "envoy.yaml");
+    String key = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+    // anthropic has protocol h2c and maxConcurrentStreams 100 in the golden gateway config
+    HttpProtocolOptions h2 =
+        bootstrap
+            .getStaticResources()
+            .getClusters(1)
+            .getTypedExtensionProtocolOptionsOrThrow(key)
+            .unpack(HttpProtocolOptions.class);
+    assertThat(h2.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
+    assertThat(h2.getExplicitHttpConfig().getHttp2ProtocolOptions().getMaxConcurrentStreams())
+        .isEqualTo(com.google.protobuf.UInt32Value.of(100));
+    HttpProtocolOptions http1 =
+        bootstrap
+            .getStaticResources()
+            .getClusters(0)
+            .getTypedExtensionProtocolOptionsOrThrow(key)
+            .unpack(HttpProtocolOptions.class);
+    assertThat(http1.getExplicitHttpConfig().hasHttpProtocolOptions()).isTrue();
+    assertThat(http1.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isFalse();
   }
 
   @Test

@@ -180,6 +180,61 @@ class PeerTargetIT {
     assertThat(check.waitFor()).as(kind + " config check:\n" + output).isZero();
   }
 
+  @ParameterizedTest
+  @EnumSource(names = {"NGINX", "HAPROXY"})
+  void anH2cBackendIsProxiedOverHttp2ByHaproxyAndOverHttp1ByNginx(PeerKind kind)
+      throws IOException, InterruptedException {
+    requireOrSkip(kind);
+    GatewayConfig h2c =
+        GatewayConfig.parse(
+            """
+            listeners: {public: {address: "127.0.0.1:0"}, admin: {address: "127.0.0.1:0"}}
+            backends: [{name: openai, protocol: h2c, endpoints: [{address: "%s"}]}]
+            routes:
+              - name: api
+                matches: [{path: {type: PathPrefix, value: /v1}}]
+                backendRefs: [{name: openai}]
+            """
+                .formatted(backends.listeners().get("openai").replace("http://", "")),
+            "peer-it-h2c.yaml");
+    Path work = dir.resolve(kind.binary() + "-h2c");
+    double h2Before = mockConnections("h2c");
+    double http1Before = mockConnections("http1");
+    try (PeerTarget peer =
+        PeerTarget.start(kind, h2c, PeerOptions.workers(1), work, work.resolve("peer.log"))) {
+      HttpResponse<String> viaPeer = post(peer.baseUrl(), "");
+      assertThat(viaPeer.statusCode()).as(viaPeer.body()).isEqualTo(200);
+      assertThat(content(viaPeer.body())).isNotBlank();
+      Stream sse = stream(peer.baseUrl());
+      assertThat(sse.text()).isNotBlank();
+      String conf = Files.readString(peer.configFile());
+      if (kind == PeerKind.HAPROXY) {
+        assertThat(conf).contains(" proto h2");
+        // the mock counts its accepted connections by protocol: HAProxy spoke HTTP/2 to it
+        assertThat(mockConnections("h2c")).isGreaterThan(h2Before);
+        assertThat(mockConnections("http1")).isEqualTo(http1Before);
+      } else {
+        assertThat(conf)
+            .contains("# protocol h2c in the gateway: nginx's proxy_pass speaks HTTP/1.1");
+        assertThat(peer.notes()).anySatisfy(n -> assertThat(n).contains("protocol h2c"));
+        assertThat(mockConnections("h2c")).isEqualTo(h2Before);
+        assertThat(mockConnections("http1")).isGreaterThan(http1Before);
+      }
+    }
+  }
+
+  /** The mock openai provider's accepted connections of {@code protocol} (http1, h2c), or 0. */
+  private static double mockConnections(String protocol) throws IOException, InterruptedException {
+    String body = get(backends.listeners().get("openai") + "/metrics").body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("forge_backend_connections_total{")
+          && line.contains("protocol=\"" + protocol + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
   private static void requireOrSkip(PeerKind kind) {
     PeerBinaries.Lookup lookup = PeerBinaries.locate(kind);
     assumeTrue(lookup.available() || lookup.required(), lookup.note());

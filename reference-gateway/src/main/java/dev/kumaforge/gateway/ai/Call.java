@@ -23,6 +23,7 @@ import dev.kumaforge.gateway.proxy.ProxyContext;
 import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.UpstreamFailure;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
 import io.netty.util.Timeout;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +91,7 @@ final class Call {
   private boolean clientWantsUsage;
   private List<AiGateway.Candidate> candidates;
   private int next;
+  private int refusedRetries;
   private long estimate;
   private Accounting.Admission admission;
   private String sessionId;
@@ -546,6 +548,9 @@ final class Call {
                     Throwable err = t.failed().get();
                     if (a.decide()) {
                       a.release();
+                      if (refusedAgain(d, err)) {
+                        return;
+                      }
                       fallback(
                           d, "connect", err.getClass().getSimpleName() + ": " + err.getMessage());
                     }
@@ -655,6 +660,24 @@ final class Call {
         .withEntity(
             HttpEntities.create(
                 ContentTypes.APPLICATION_JSON, out.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The upstream refused the try's HTTP/2 stream unprocessed ({@link
+   * UpstreamFailure#REFUSED_STREAM}): the same deployment is tried again at once, at most {@link
+   * UpstreamFailure#REFUSED_RETRIES} times per call, before any fallback; true when it was.
+   */
+  private boolean refusedAgain(AiConfig.Deployment d, Throwable err) {
+    if (UpstreamFailure.classify(err) != UpstreamFailure.REFUSED_STREAM
+        || refusedRetries >= UpstreamFailure.REFUSED_RETRIES) {
+      return false;
+    }
+    refusedRetries++;
+    ctx.metrics().upstreamFailure(d.backend(), UpstreamFailure.REFUSED_STREAM.label());
+    ctx.metrics().refusedRetry(d.backend());
+    next--; // the candidate of this try
+    attempt();
+    return true;
   }
 
   /** Tries the next candidate after {@code d} failed without an error answer. */

@@ -17,9 +17,9 @@ import java.util.List;
  * @param circuitBreaker MeshCircuitBreaker
  * @param healthCheck MeshHealthCheck (active checks), optional
  * @param tls TLS (and mTLS) to the endpoints, optional: plain HTTP when absent
- * @param protocol the HTTP version spoken to the endpoints: http1 (default) or h2c (HTTP/2 over
- *     plain TCP with prior knowledge, many requests multiplexed on few connections; Netty transport
- *     only, no tls)
+ * @param protocol the HTTP version spoken to the endpoints: http1 (default), h2c (HTTP/2 over plain
+ *     TCP with prior knowledge, many requests multiplexed on few connections; Netty transport only,
+ *     no tls) or h2 (the same over TLS with ALPN h2; tls required)
  */
 public record Backend(
     String name,
@@ -39,7 +39,9 @@ public record Backend(
     /** HTTP/1.1, one request at a time per connection. */
     http1,
     /** HTTP/2 over plain TCP with prior knowledge; requests are streams of a few connections. */
-    h2c
+    h2c,
+    /** HTTP/2 over TLS ({@code tls} required), negotiated by ALPN; as h2c otherwise. */
+    h2
   }
 
   public Backend {

@@ -241,15 +241,25 @@ public record GatewayConfig(
                 false,
                 "protocol",
                 "h2c",
-                "http1 for a backend with tls (HTTP/2 over TLS with ALPN is not supported)");
-          } else if (b.protocol() == Backend.Protocol.h2c
+                "http1 or h2 for a backend with tls (h2c is HTTP/2 over plain TCP)");
+          } else if (b.protocol() == Backend.Protocol.h2 && b.tls() == null) {
+            bv.check(
+                false,
+                "protocol",
+                "h2",
+                "h2c or http1 for a backend without tls (h2 is HTTP/2 over TLS)");
+          } else if (b.protocol() != Backend.Protocol.http1
               && transportOf(b) == Backend.Transport.pekko) {
             bv.check(
                 false,
                 "protocol",
-                "h2c",
-                "http1 with connectionPool.transport pekko (h2c needs the netty transport)");
-          } else if (b.tls() != null && transportOf(b) == Backend.Transport.netty) {
+                b.protocol().name(),
+                "http1 with connectionPool.transport pekko ("
+                    + b.protocol().name()
+                    + " needs the netty transport)");
+          } else if (b.tls() != null
+              && b.protocol() == Backend.Protocol.http1
+              && transportOf(b) == Backend.Transport.netty) {
             bv.check(
                 false,
                 "connectionPool.transport",
@@ -268,8 +278,8 @@ public record GatewayConfig(
     if (t != null) {
       return t;
     }
-    if (backend.protocol() == Backend.Protocol.h2c) {
-      return Backend.Transport.netty; // the only transport that speaks h2c
+    if (backend.protocol() != Backend.Protocol.http1) {
+      return Backend.Transport.netty; // the only transport that speaks HTTP/2
     }
     if (upstream.transport() != null) {
       return upstream.transport();

@@ -29,6 +29,7 @@ public final class GatewayMetrics {
   private final Counter upstreamFailures;
   private final Counter retries;
   private final Counter retriesRefused;
+  private final Counter refusedStreamRetries;
   private final Counter ejections;
   private final Counter rateLimited;
   private final Counter authFailures;
@@ -133,6 +134,14 @@ public final class GatewayMetrics {
         Counter.builder()
             .name("gateway_retries_refused_total")
             .help("Retries not sent because the retry budget or maxRetries was exhausted")
+            .labelNames("backend")
+            .register(registry);
+    refusedStreamRetries =
+        Counter.builder()
+            .name("gateway_refused_stream_retries_total")
+            .help(
+                "Requests sent again because an HTTP/2 upstream refused their stream unprocessed"
+                    + " (REFUSED_STREAM, above a GOAWAY's last-stream-id), by backend")
             .labelNames("backend")
             .register(registry);
     ejections =
@@ -274,6 +283,11 @@ public final class GatewayMetrics {
 
   public void retryRefused(String backend) {
     retriesRefused.labelValues(backend).inc();
+  }
+
+  /** Counts a transparent retry of a request whose HTTP/2 stream the upstream refused. */
+  public void refusedRetry(String backend) {
+    refusedStreamRetries.labelValues(backend).inc();
   }
 
   public void ejection(String backend, String endpoint) {

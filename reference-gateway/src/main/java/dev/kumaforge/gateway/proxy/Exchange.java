@@ -32,7 +32,10 @@ import scala.util.Try;
  * One proxied request to one backend: circuit-breaker limits, endpoint choice, per-try and request
  * timeouts, MeshRetry with jittered exponential backoff and a retry budget. Retries happen only
  * before any response byte went to the client, and the client's request body is replayed only when
- * it is held in memory.
+ * it is held in memory (read first when it may be sent again and is at most 1 MiB). A stream an
+ * HTTP/2 upstream refused unprocessed ({@link UpstreamFailure#REFUSED_STREAM}) is sent again at
+ * once, up to {@link UpstreamFailure#REFUSED_RETRIES} times, whatever the method and retryOn (not
+ * counted against numRetries; within maxRetries and the retry budget).
  */
 final class Exchange {
   private static final Logger ACCESS = LoggerFactory.getLogger("dev.kumaforge.gateway.access");
@@ -49,6 +52,7 @@ final class Exchange {
   private HttpRequest request;
   private boolean replayable;
   private int attempt;
+  private int refusedRetries;
   private boolean holdingRetrySlot;
   private boolean finished;
 
@@ -83,8 +87,12 @@ final class Exchange {
       return CompletableFuture.completedFuture(r);
     }
     HttpEntity entity = request.entity();
-    if (retry.numRetries() == 0 || entity instanceof HttpEntity.Strict) {
-      replayable = retry.numRetries() > 0;
+    // HTTP/2: a refused stream may be sent again even without numRetries
+    boolean mayResend =
+        retry.numRetries() > 0 || backend.config().protocol() != Backend.Protocol.http1;
+    if (!mayResend || entity instanceof HttpEntity.Strict) {
+      // held in memory: MeshRetry retries (numRetries) and refused streams may send it again
+      replayable = entity instanceof HttpEntity.Strict;
       tryOnce();
     } else {
       OptionalLong length = entity.getContentLengthOption();
@@ -252,9 +260,23 @@ final class Exchange {
     if (kind != UpstreamFailure.POOL_OVERFLOW) {
       endpointFailed(ep, true, true);
     }
+    if (kind == UpstreamFailure.REFUSED_STREAM
+        && refusedRetries < UpstreamFailure.REFUSED_RETRIES
+        && replayable
+        && budgetAllows()) {
+      // not processed by the peer (RFC 9113 8.7): sent again whatever the method and retryOn
+      ctx.metrics().upstreamFailure(backend.name(), kind.label());
+      refusedRetries++;
+      holdingRetrySlot = true;
+      backend.activeRetries().incrementAndGet();
+      ctx.metrics().refusedRetry(backend.name());
+      ctx.dispatcher().execute(this::tryOnce);
+      return;
+    }
     boolean methodOk =
         kind == UpstreamFailure.CONNECT_ERROR
             || kind == UpstreamFailure.TLS_ERROR
+            || kind == UpstreamFailure.REFUSED_STREAM
             || idempotentOrAllowed();
     if (methodOk && backend.retryOnFailure(kind) && mayRetry()) {
       ctx.metrics().upstreamFailure(backend.name(), kind.label());
@@ -313,6 +335,11 @@ final class Exchange {
     if (attempt >= retry.numRetries() || !replayable) {
       return false;
     }
+    return budgetAllows();
+  }
+
+  /** maxRetries and the retry budget allow another retry in flight (else counted as refused). */
+  private boolean budgetAllows() {
     int active = backend.activeRetries().get();
     int maxRetries = backend.config().circuitBreaker().connectionLimits().maxRetries();
     Backend.RetryBudget budget = retry.budget();
@@ -410,7 +437,7 @@ final class Exchange {
     sb.append(",\"backend\":");
     Json.quote(sb, backend.name());
     sb.append(",\"status\":").append(status);
-    sb.append(",\"tries\":").append(attempt + 1);
+    sb.append(",\"tries\":").append(attempt + refusedRetries + 1);
     sb.append(",\"duration_us\":").append(elapsedNanos / 1000).append('}');
     ACCESS.info(sb.toString());
   }

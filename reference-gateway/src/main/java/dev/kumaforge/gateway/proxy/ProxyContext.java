@@ -43,7 +43,7 @@ public record ProxyContext(
   /** A new request queue in front of {@code endpoint}'s connection pool, on its transport. */
   public UpstreamQueue newQueue(BackendRuntime backend, Endpoint endpoint) {
     if (backend.transport() == Backend.Transport.netty) {
-      return netty.newQueue(endpoint, backend.config());
+      return netty.newQueue(endpoint, backend.config(), backend.tls());
     }
     return new PekkoUpstreamQueue(
         http,

@@ -270,7 +270,7 @@ public final class BackendRuntime {
     return switch (failure) {
       case CONNECT_ERROR, TLS_ERROR ->
           retryOn("ConnectFailure") || retryOn("5XX") || retryOn("GatewayError");
-      case RESET -> retryOn("Reset") || retryOn("5XX") || retryOn("GatewayError");
+      case RESET, REFUSED_STREAM -> retryOn("Reset") || retryOn("5XX") || retryOn("GatewayError");
       case READ_TIMEOUT -> retryOn("5XX") || retryOn("GatewayError");
       default -> false;
     };

@@ -25,6 +25,14 @@ public enum UpstreamFailure {
   TLS_ERROR(502, "upstream TLS handshake failed"),
   /** The upstream closed or reset the connection before a complete response head. */
   RESET(502, "upstream connection reset"),
+  /**
+   * An HTTP/2 upstream refused the stream unprocessed (RFC 9113 section 8.7): RST_STREAM
+   * REFUSED_STREAM before any response, or the stream was above the last-stream-id of the peer's
+   * GOAWAY. Such a request is retried transparently (any method, without {@code retryOn}) at most
+   * {@link #REFUSED_RETRIES} times when its body is held in memory and the retry budget allows;
+   * beyond that it is retried like RESET (retryOn Reset, 5XX, GatewayError), for any method.
+   */
+  REFUSED_STREAM(503, "upstream refused the stream"),
   /** No response head within the request or per-try timeout. */
   READ_TIMEOUT(504, "upstream timeout"),
   /** The circuit breaker refused the request (limits or every endpoint ejected). */
@@ -33,6 +41,12 @@ public enum UpstreamFailure {
   POOL_OVERFLOW(503, "upstream pool overflow"),
   /** A local rate limit refused the request. */
   RATE_LIMITED(429, "rate limited");
+
+  /**
+   * Transparent retries of a request whose stream an HTTP/2 upstream refused ({@link
+   * #REFUSED_STREAM}), per request, in addition to MeshRetry's numRetries.
+   */
+  public static final int REFUSED_RETRIES = 2;
 
   private final int status;
   private final String message;

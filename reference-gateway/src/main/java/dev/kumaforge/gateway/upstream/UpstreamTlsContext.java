@@ -82,6 +82,14 @@ public final class UpstreamTlsContext {
 
   /** A client engine for one connection to {@code host:port}. */
   SSLEngine engine(String host, int port) {
+    return engine(host, port, List.of());
+  }
+
+  /**
+   * A client engine for one connection to {@code host:port} that offers {@code alpn} (for example
+   * {@code h2}) in TLS ALPN, when not empty.
+   */
+  public SSLEngine engine(String host, int port, List<String> alpn) {
     String name = sni != null ? sni : host;
     SSLEngine engine = ssl.createSSLEngine(name, port);
     engine.setUseClientMode(true);
@@ -90,6 +98,9 @@ public final class UpstreamTlsContext {
     p.setProtocols(PROTOCOLS);
     if (sni != null) {
       p.setServerNames(List.of(new SNIHostName(sni)));
+    }
+    if (!alpn.isEmpty()) {
+      p.setApplicationProtocols(alpn.toArray(new String[0]));
     }
     engine.setSSLParameters(p);
     return engine;

@@ -370,6 +370,7 @@ class GatewayConfigTest {
           - {name: a, endpoints: [{address: "h:1"}]}
           - {name: b, endpoints: [{address: "h:2"}], protocol: h2c,
              connectionPool: {maxConcurrentStreams: 100}}
+          - {name: c, endpoints: [{address: "h:3"}], protocol: h2, tls: {}}
         routes: [{name: r, backendRefs: [{name: a}]}]
         upstream: {transport: pekko}
         """;
@@ -380,6 +381,8 @@ class GatewayConfigTest {
     assertThat(c.backend("b").protocol()).isEqualTo(Backend.Protocol.h2c);
     assertThat(c.backend("b").connectionPool().maxConcurrentStreams()).isEqualTo(100);
     assertThat(c.transportOf(c.backend("b"))).isEqualTo(Backend.Transport.netty);
+    assertThat(c.backend("c").protocol()).isEqualTo(Backend.Protocol.h2);
+    assertThat(c.transportOf(c.backend("c"))).isEqualTo(Backend.Transport.netty);
   }
 
   @Test
@@ -391,12 +394,21 @@ class GatewayConfigTest {
           - {name: a, endpoints: [{address: "h:1"}], protocol: h2c, tls: {}}
           - {name: b, endpoints: [{address: "h:2"}], protocol: h2c,
              connectionPool: {transport: pekko, maxConcurrentStreams: 0}}
+          - {name: c, endpoints: [{address: "h:3"}], protocol: h2}
+          - {name: d, endpoints: [{address: "h:4"}], protocol: h2, tls: {},
+             connectionPool: {transport: pekko}}
         routes: [{name: r, backendRefs: [{name: a}]}]
         """;
     assertThatThrownBy(() -> GatewayConfig.parse(yaml, "gw.yaml"))
         .hasMessageContaining(
-            "backends[0].protocol: h2c (expected: http1 for a backend with tls (HTTP/2 over TLS"
-                + " with ALPN is not supported))")
+            "backends[0].protocol: h2c (expected: http1 or h2 for a backend with tls (h2c is"
+                + " HTTP/2 over plain TCP))")
+        .hasMessageContaining(
+            "backends[2].protocol: h2 (expected: h2c or http1 for a backend without tls (h2 is"
+                + " HTTP/2 over TLS))")
+        .hasMessageContaining(
+            "backends[3].protocol: h2 (expected: http1 with connectionPool.transport pekko (h2"
+                + " needs the netty transport))")
         .hasMessageContaining(
             "backends[1].protocol: h2c (expected: http1 with connectionPool.transport pekko (h2c"
                 + " needs the netty transport))")

@@ -25,6 +25,21 @@ class UpstreamFailureTest {
   }
 
   @Test
+  void refusedStreamsAre503WithTheirOwnLabel() {
+    UpstreamException refused =
+        new UpstreamException(UpstreamFailure.REFUSED_STREAM, "RST_STREAM REFUSED_STREAM", -1);
+    assertThat(UpstreamFailure.classify(new CompletionException(refused)))
+        .isEqualTo(UpstreamFailure.REFUSED_STREAM);
+    assertThat(UpstreamFailure.REFUSED_STREAM.status()).isEqualTo(503);
+    assertThat(UpstreamFailure.REFUSED_STREAM.label()).isEqualTo("refused_stream");
+    // a plain reset (RST_STREAM after processing) stays a reset
+    assertThat(
+            UpstreamFailure.classify(
+                new IOException("upstream reset the stream (RST_STREAM INTERNAL_ERROR)")))
+        .isEqualTo(UpstreamFailure.RESET);
+  }
+
+  @Test
   void nettyClosedConnectionsAreResets() {
     if (Epoll.isAvailable()) { // loads the native library that NativeIoException needs
       assertThat(UpstreamFailure.classify(new Errors.NativeIoException("recvAddress", -104)))

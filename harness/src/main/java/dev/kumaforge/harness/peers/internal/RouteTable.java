@@ -145,6 +145,12 @@ public final class RouteTable {
       if (b.tls() != null) {
         errors.add(where + ".tls: upstream TLS is not reproduced by " + peer);
       }
+      if (b.protocol() == Backend.Protocol.h2c && peer.equals("nginx")) {
+        notes.add(
+            where
+                + ": protocol h2c: nginx proxies to upstreams with HTTP/1.1 only"
+                + " (the endpoints must answer HTTP/1.1 too)");
+      }
     }
     if (config.tracing().requestId() || config.tracing().traceparent()) {
       notes.add("tracing: the peer adds no x-request-id or traceparent header");

@@ -1,5 +1,7 @@
 package dev.kumaforge.gateway.upstream.netty;
 
+import dev.kumaforge.gateway.upstream.UpstreamException;
+import dev.kumaforge.gateway.upstream.UpstreamFailure;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -42,7 +45,9 @@ import scala.util.Success;
  * a time and turns the response into a Pekko response, strict when the whole body came with the
  * head (one read), else streamed through a {@link ChannelSource}. Everything but {@link #send} runs
  * on the channel's event loop. A peer's RST_STREAM or GOAWAY (streams it will not process) closes
- * the stream, failing it as a connection closed would.
+ * the stream, failing it as a connection closed would; before any response that is REFUSED_STREAM
+ * for a RST_STREAM REFUSED_STREAM or a GOAWAY (the request provably was not processed), else a
+ * reset.
  *
  * <pre>
  * IDLE -send-> WAITING -head-> HEAD -last content (same read)-> strict response, IDLE
@@ -328,15 +333,23 @@ final class Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof Http2ResetFrame r) {
+      String what = "RST_STREAM " + Http2Error.valueOf(r.errorCode());
       cause =
-          new IOException(
-              "upstream reset the stream (RST_STREAM " + Http2Error.valueOf(r.errorCode()) + ")");
+          r.errorCode() == Http2Error.REFUSED_STREAM.code() && state == WAITING
+              ? refused(what)
+              : new IOException("upstream reset the stream (" + what + ")");
     } else if (evt instanceof Http2GoAwayFrame g) {
+      // only the streams above the GOAWAY's last-stream-id get it: the peer did not process them
+      String what =
+          "GOAWAY "
+              + Http2Error.valueOf(g.errorCode())
+              + " with last-stream-id "
+              + g.lastStreamId();
       cause =
-          new IOException(
-              "upstream closed the connection (GOAWAY "
-                  + Http2Error.valueOf(g.errorCode())
-                  + ") before processing the stream");
+          state == WAITING
+              ? refused(what)
+              : new IOException(
+                  "upstream closed the connection (" + what + ") before processing the stream");
     }
     if (!(evt instanceof IdleStateEvent)) {
       ctx.fireUserEventTriggered(evt); // the tail releases frames
@@ -356,9 +369,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
     if (cause == null) {
-      cause = t;
+      // Netty refuses to open a stream above the peer's stream limit or GOAWAY's last-stream-id
+      cause =
+          t instanceof Http2Exception h
+                  && h.error() == Http2Error.REFUSED_STREAM
+                  && state == WAITING
+              ? refused("not opened: " + t.getMessage())
+              : t;
     }
     ctx.close();
+  }
+
+  /** The HTTP/2 peer did not process this stream's request ({@code what}): safe to send again. */
+  private static Throwable refused(String what) {
+    return new UpstreamException(
+        UpstreamFailure.REFUSED_STREAM, "the request was not processed (" + what + ")", -1);
   }
 
   @Override

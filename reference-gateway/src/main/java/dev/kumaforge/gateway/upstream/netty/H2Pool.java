@@ -4,6 +4,7 @@ import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamException;
 import dev.kumaforge.gateway.upstream.UpstreamFailure;
+import dev.kumaforge.gateway.upstream.UpstreamTlsContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +24,8 @@ import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -35,14 +38,16 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * One endpoint's HTTP/2 (h2c, prior knowledge) pool on the Netty transport ({@code protocol: h2c}):
- * a few multiplexed connections, each carrying up to {@code connectionPool.maxConcurrentStreams}
- * requests at once (fewer when the peer's SETTINGS_MAX_CONCURRENT_STREAMS says so); another
- * connection opens only when the open ones are full, up to {@code maxConnections}. Every request is
- * one stream: a child channel whose {@link Connection} (behind {@code
- * Http2StreamFrameToHttpObjectCodec}) handles it as on HTTP/1.1, so timeouts, cancellation (an
- * RST_STREAM of that stream only), back-pressure (the stream reads on demand; Netty returns its
- * flow-control window as the body is consumed) and failure mapping are the same.
+ * One endpoint's HTTP/2 pool on the Netty transport ({@code protocol: h2c}: prior knowledge on
+ * plain TCP; {@code protocol: h2}: TLS with the backend's {@code tls}, ALPN h2 only, then the
+ * same): a few multiplexed connections, each carrying up to {@code
+ * connectionPool.maxConcurrentStreams} requests at once (fewer when the peer's
+ * SETTINGS_MAX_CONCURRENT_STREAMS says so); another connection opens only when the open ones are
+ * full, up to {@code maxConnections}. Every request is one stream: a child channel whose {@link
+ * Connection} (behind {@code Http2StreamFrameToHttpObjectCodec}) handles it as on HTTP/1.1, so
+ * timeouts, cancellation (an RST_STREAM of that stream only), back-pressure (the stream reads on
+ * demand; Netty returns its flow-control window as the body is consumed) and failure mapping are
+ * the same.
  *
  * <pre>
  * offer -> connection with a free stream (own loop first)? -> new stream -> Connection.send
@@ -52,11 +57,15 @@ import org.apache.pekko.stream.Materializer;
  * GOAWAY -> no new streams there; closed when its last stream ends; connection lost -> its
  *           streams fail (RESET); before its first SETTINGS -> CONNECT_ERROR for the requests
  *           that waited for it ("does it speak h2c?")
+ * RST_STREAM REFUSED_STREAM (before a response), stream above the GOAWAY's last-stream-id
+ *        -> REFUSED_STREAM: the caller (Exchange, Call) sends the request again
  * </pre>
  */
 final class H2Pool extends Pool {
   /** Per-stream receive window (bytes): what a stream may hold unread before its peer waits. */
   static final int STREAM_WINDOW = 128 * 1024;
+
+  private static final String ALPN_H2 = "h2";
 
   private final Bootstrap bootstrap;
   private final int maxConnections;
@@ -66,6 +75,7 @@ final class H2Pool extends Pool {
   private final ArrayList<Link> links = new ArrayList<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final long streamTickNanos;
+  private final boolean tls;
   private int open;
   private int connecting;
 
@@ -79,10 +89,12 @@ final class H2Pool extends Pool {
       Class<? extends SocketChannel> channelType,
       Endpoint endpoint,
       Backend backend,
+      UpstreamTlsContext tls,
       Materializer materializer,
       LoggingAdapter log,
       ChannelGroup channels) {
     super(endpoint, backend, materializer, log);
+    this.tls = tls != null;
     this.loops = EventLoops.loopsOf(group);
     this.maxConnections = backend.connectionPool().maxConnections();
     this.maxStreams = backend.connectionPool().maxConcurrentStreams();
@@ -106,10 +118,18 @@ final class H2Pool extends Pool {
                   Http2Settings.defaultSettings()
                       .pushEnabled(false)
                       .initialWindowSize(STREAM_WINDOW);
+              Link link = new Link(pool, ch, connectionWindow);
+              if (tls != null) {
+                // h2: TLS offering only h2 in ALPN; the preface waits for the handshake
+                p.addLast(
+                        new SslHandler(
+                            tls.engine(endpoint.host(), endpoint.port(), List.of(ALPN_H2))))
+                    .addLast(new AlpnCheck(link));
+              }
               p.addLast(new IdleStateHandler(0, 0, keepAlive, TimeUnit.NANOSECONDS))
                   .addLast(Http2FrameCodecBuilder.forClient().initialSettings(settings).build())
                   .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
-                  .addLast(new Link(pool, ch, connectionWindow));
+                  .addLast(link);
             });
   }
 
@@ -314,20 +334,67 @@ final class H2Pool extends Pool {
       }
       connects = closed ? 0 : connectsNeeded();
     }
-    Throwable why = l == null ? cause : notHttp2(cause);
+    Throwable why =
+        l == null || (cause != null && UpstreamFailure.classify(cause) == UpstreamFailure.TLS_ERROR)
+            ? cause
+            : notHttp2(cause);
     for (Pending p : failed) {
       fail(p.callback(), why);
     }
     connect(connects);
   }
 
-  /** A connection closed before its first SETTINGS: the upstream does not speak h2c. */
-  private static Throwable notHttp2(Throwable cause) {
+  /** A connection closed before its first SETTINGS: the upstream does not speak h2c (h2). */
+  private Throwable notHttp2(Throwable cause) {
     return new UpstreamException(
         UpstreamFailure.CONNECT_ERROR,
-        "no HTTP/2 SETTINGS from the upstream (protocol: h2c needs HTTP/2 with prior knowledge)"
+        "no HTTP/2 SETTINGS from the upstream ("
+            + (tls
+                ? "protocol: h2 needs HTTP/2 agreed by TLS ALPN"
+                : "protocol: h2c needs HTTP/2 with prior knowledge")
+            + ")"
             + (cause == null ? "" : ": " + cause.getMessage()),
         -1);
+  }
+
+  /**
+   * Right after the SslHandler of an h2 connection: a failed handshake or a peer that did not
+   * select h2 in ALPN closes the connection with that cause (a TLS_ERROR, or CONNECT_ERROR).
+   */
+  static final class AlpnCheck extends ChannelInboundHandlerAdapter {
+    private final Link link;
+
+    AlpnCheck(Link link) {
+      this.link = link;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent hs) {
+        if (!hs.isSuccess()) {
+          link.failed(hs.cause());
+          ctx.close();
+        } else {
+          String selected = ctx.pipeline().get(SslHandler.class).engine().getApplicationProtocol();
+          if (!ALPN_H2.equals(selected)) {
+            link.failed(
+                new java.io.IOException(
+                    "the upstream did not select h2 in TLS ALPN (selected: "
+                        + (selected == null ? "none" : selected)
+                        + ")"));
+            ctx.close();
+            return;
+          }
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+      link.failed(t);
+      ctx.fireExceptionCaught(t);
+    }
   }
 
   @Override
@@ -457,10 +524,15 @@ final class H2Pool extends Pool {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+      failed(t);
+      ctx.close();
+    }
+
+    /** The first failure of the connection is the cause its requests see (on its loop). */
+    void failed(Throwable t) {
       if (cause == null) {
         cause = t;
       }
-      ctx.close();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.kumaforge.gateway.upstream.netty;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import dev.kumaforge.gateway.upstream.UpstreamTlsContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -67,9 +68,29 @@ public final class NettyTransport implements AutoCloseable {
    * connections, or multiplexed HTTP/2 connections for {@code protocol: h2c}.
    */
   public UpstreamQueue newQueue(Endpoint endpoint, Backend backend) {
+    return newQueue(endpoint, backend, null);
+  }
+
+  /**
+   * A new pool in front of {@code endpoint} with {@code backend}'s settings; {@code tls} (the
+   * backend's client TLS) is required for {@code protocol: h2} (HTTP/2 over TLS, ALPN h2) and
+   * unused otherwise.
+   */
+  public UpstreamQueue newQueue(Endpoint endpoint, Backend backend, UpstreamTlsContext tls) {
     EventLoops l = loops();
-    if (backend.protocol() == Backend.Protocol.h2c) {
-      return new H2Pool(l.group(), l.channelType(), endpoint, backend, materializer, log, channels);
+    if (backend.protocol() == Backend.Protocol.h2 && tls == null) {
+      throw new IllegalArgumentException("protocol h2 needs the backend's tls");
+    }
+    if (backend.protocol() != Backend.Protocol.http1) {
+      return new H2Pool(
+          l.group(),
+          l.channelType(),
+          endpoint,
+          backend,
+          backend.protocol() == Backend.Protocol.h2 ? tls : null,
+          materializer,
+          log,
+          channels);
     }
     return new NettyPool(
         l.group(), l.channelType(), endpoint, backend, materializer, log, channels);
