@@ -237,6 +237,74 @@ class H2cUpstreamIT {
     assertThat(metric(f, "openai", "forge_backend_connections_total", "h2c")).isEqualTo(1);
   }
 
+  /**
+   * A plain (non-LLM) route passes each upstream stream through whole: with the pinned loops the
+   * response body is read on the same loop as the client's connection, so every chunk must cross
+   * without a thread hand-off and without being lost or reordered.
+   */
+  @Test
+  void streamsOnAPlainRouteArriveWholeAndInOrder() throws Exception {
+    String yaml =
+        """
+        backends:
+          - name: openai
+            protocol: h2c
+            endpoints: [{address: "%s"}]
+        routes:
+          - name: v1
+            matches: [{path: {type: PathPrefix, value: /v1}}]
+            backendRefs: [{name: openai}]
+        """
+            .formatted(f.hostPort("openai"));
+    try (GatewayFixture gw = new GatewayFixture(yaml)) {
+      // what the provider sends for each model, read directly (HTTP/1.1, the same deltas)
+      Map<String, List<String>> direct =
+          Map.of(
+              "gpt-slow", deltas(stream(gw, "http://" + f.hostPort("openai"), "gpt-slow").body()),
+              "gpt-4o-mini",
+                  deltas(stream(gw, "http://" + f.hostPort("openai"), "gpt-4o-mini").body()));
+      assertThat(direct.get("gpt-slow")).hasSize(21); // the role delta and 20 tokens
+      List<String> models = new ArrayList<>();
+      List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String model = i % 2 == 0 ? "gpt-slow" : "gpt-4o-mini";
+        models.add(model);
+        sent.add(
+            gw.client.sendAsync(request(gw.url(""), model), HttpResponse.BodyHandlers.ofString()));
+      }
+      for (int i = 0; i < sent.size(); i++) {
+        HttpResponse<String> r = sent.get(i).get(30, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(deltas(r.body())).as(r.body()).isEqualTo(direct.get(models.get(i)));
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+      }
+    }
+  }
+
+  private static HttpRequest request(String base, String model) {
+    return HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+        .header("content-type", "application/json")
+        .header("authorization", "Bearer sk-up")
+        .POST(HttpRequest.BodyPublishers.ofString(ask(model, true)))
+        .build();
+  }
+
+  private static HttpResponse<String> stream(GatewayFixture gw, String base, String model)
+      throws Exception {
+    return gw.client.send(request(base, model), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The content deltas of an SSE answer, in order. */
+  private static List<String> deltas(String sse) {
+    List<String> out = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"content\":\"([^\"]*)\"").matcher(sse);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
   @Test
   void anUpstreamThatSpeaksOnlyHttp1IsAConnectError() throws Exception {
     try (TestUpstream http1 = new TestUpstream("http1")) {

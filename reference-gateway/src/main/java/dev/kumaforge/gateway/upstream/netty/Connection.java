@@ -407,12 +407,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
     pool.lost(this);
   }
 
+  /**
+   * Runs {@code task} on the channel's loop as a task of its own, also when called on that loop
+   * (with {@code server.loops: pinned} the body's consumer runs there): running it inline there,
+   * inside the consumer's stage, lost the last chunk of h2c streams
+   * (H2cUpstreamIT.streamsOnAPlainRouteArriveWholeAndInOrder).
+   */
   private void onLoop(Runnable task) {
-    if (channel.eventLoop().inEventLoop()) {
-      task.run();
-    } else {
-      channel.eventLoop().execute(task);
-    }
+    channel.eventLoop().execute(task);
   }
 
   /**
