@@ -407,12 +407,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
     pool.lost(this);
   }
 
+  /**
+   * Runs {@code task} on the channel's loop as a task of its own, also when called on that loop
+   * (with {@code server.loops: pinned} the body's consumer runs there): running it inline there,
+   * inside the consumer's stage, lost the last chunk of h2c streams
+   * (H2cUpstreamIT.streamsOnAPlainRouteArriveWholeAndInOrder).
+   */
   private void onLoop(Runnable task) {
-    if (channel.eventLoop().inEventLoop()) {
-      task.run();
-    } else {
-      channel.eventLoop().execute(task);
-    }
+    channel.eventLoop().execute(task);
   }
 
   /**
@@ -444,21 +446,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
           });
     }
 
-    /**
-     * The source wants more and has nothing buffered; from any thread. Always a task of its own on
-     * the loop, also when called there (with {@code server.loops: pinned} the source runs on the
-     * channel's loop): a read started inline, inside the source's pull, lost the last chunk of h2c
-     * streams (H2cUpstreamIT.streamsOnAPlainRouteArriveWholeAndInOrder).
-     */
+    /** The source wants more and has nothing buffered; from any thread. */
     void demand() {
-      channel
-          .eventLoop()
-          .execute(
-              () -> {
-                if (body == this) {
-                  channel.read();
-                }
-              });
+      onLoop(
+          () -> {
+            if (body == this) {
+              channel.read();
+            }
+          });
     }
 
     /** The source was cancelled: close the connection unless the body already ended. */

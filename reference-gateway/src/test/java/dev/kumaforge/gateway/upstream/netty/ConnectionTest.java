@@ -62,6 +62,22 @@ class ConnectionTest {
   static final class Wire {
     final Connection connection;
     final EmbeddedChannel channel;
+
+    /**
+     * Waits for {@code stage} while running the channel's pending tasks: the body's source hands
+     * its attach, demand and cancel to the channel's loop as tasks, which an EmbeddedChannel runs
+     * only when asked.
+     */
+    <T> T drive(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+      java.util.concurrent.CompletableFuture<T> f = stage.toCompletableFuture();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!f.isDone() && System.nanoTime() < until) {
+        channel.runPendingTasks();
+        Thread.sleep(1);
+      }
+      return f.get(1, TimeUnit.SECONDS);
+    }
+
     final AtomicReference<Try<HttpResponse>> result = new AtomicReference<>();
     final UpstreamQueue.Callback callback = result::set;
 
@@ -159,12 +175,7 @@ class ConnectionTest {
     w.receive("7\r\ndata:2\n\r\n7\r\ndata:3\n\r\n0\r\n\r\n");
     assertThat(w.channel.isOpen()).isTrue();
 
-    List<ByteString> chunks =
-        r.entity()
-            .getDataBytes()
-            .runWith(Sink.seq(), materializer)
-            .toCompletableFuture()
-            .get(5, TimeUnit.SECONDS);
+    List<ByteString> chunks = w.drive(r.entity().getDataBytes().runWith(Sink.seq(), materializer));
     assertThat(chunks)
         .extracting(ByteString::utf8String)
         .containsExactly("data:1\n", "data:2\n", "data:3\n");
@@ -179,14 +190,15 @@ class ConnectionTest {
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "7\r\ndata:1\n\r\n");
     ByteString first =
-        w.response()
-            .entity()
-            .getDataBytes()
-            .runWith(Sink.head(), materializer)
-            .toCompletableFuture()
-            .get(5, TimeUnit.SECONDS);
+        w.drive(w.response().entity().getDataBytes().runWith(Sink.head(), materializer));
     assertThat(first.utf8String()).isEqualTo("data:1\n");
-    await().atMost(Duration.ofSeconds(5)).until(() -> !w.channel.isOpen());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              w.channel.runPendingTasks();
+              return !w.channel.isOpen();
+            });
   }
 
   @Test
