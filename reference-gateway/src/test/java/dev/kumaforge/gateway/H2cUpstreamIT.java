@@ -214,20 +214,24 @@ class H2cUpstreamIT {
     assertThat(metric(f, "openai", "forge_backend_connections_total", "h2c")).isZero();
   }
 
-  @Test
-  void aPlainRouteProxiesOverH2c() {
-    String yaml =
-        """
+  /** A gateway with one plain (non-LLM) route {@code name} on {@code prefix} to openai over h2c. */
+  private static String plainRoute(String name, String prefix) {
+    return """
         backends:
           - name: openai
             protocol: h2c
             endpoints: [{address: "%s"}]
         routes:
-          - name: health
-            matches: [{path: {type: PathPrefix, value: /health}}]
+          - name: %s
+            matches: [{path: {type: PathPrefix, value: %s}}]
             backendRefs: [{name: openai}]
         """
-            .formatted(f.hostPort("openai"));
+        .formatted(f.hostPort("openai"), name, prefix);
+  }
+
+  @Test
+  void aPlainRouteProxiesOverH2c() {
+    String yaml = plainRoute("health", "/health");
     try (GatewayFixture gw = new GatewayFixture(yaml)) {
       HttpResponse<String> r = gw.get("/health/ready");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -244,18 +248,7 @@ class H2cUpstreamIT {
    */
   @Test
   void streamsOnAPlainRouteArriveWholeAndInOrder() throws Exception {
-    String yaml =
-        """
-        backends:
-          - name: openai
-            protocol: h2c
-            endpoints: [{address: "%s"}]
-        routes:
-          - name: v1
-            matches: [{path: {type: PathPrefix, value: /v1}}]
-            backendRefs: [{name: openai}]
-        """
-            .formatted(f.hostPort("openai"));
+    String yaml = plainRoute("v1", "/v1");
     try (GatewayFixture gw = new GatewayFixture(yaml)) {
       // what the provider sends for each model, read directly (HTTP/1.1, the same deltas)
       Map<String, List<String>> direct =

@@ -673,7 +673,6 @@ final class Call {
       return false;
     }
     refusedRetries++;
-    ctx.metrics().upstreamFailure(d.backend(), UpstreamFailure.REFUSED_STREAM.label());
     ctx.metrics().refusedRetry(d.backend());
     next--; // the candidate of this try
     attempt();

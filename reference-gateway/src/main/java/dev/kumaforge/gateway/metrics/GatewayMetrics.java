@@ -4,6 +4,7 @@ import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.server.ListenerServer;
 import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.UpstreamFailure;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -285,8 +286,12 @@ public final class GatewayMetrics {
     retriesRefused.labelValues(backend).inc();
   }
 
-  /** Counts a transparent retry of a request whose HTTP/2 stream the upstream refused. */
+  /**
+   * Counts a transparent retry of a request whose HTTP/2 stream the upstream refused, and the
+   * refused try as an upstream failure of that kind.
+   */
   public void refusedRetry(String backend) {
+    upstreamFailure(backend, UpstreamFailure.REFUSED_STREAM.label());
     refusedStreamRetries.labelValues(backend).inc();
   }
 

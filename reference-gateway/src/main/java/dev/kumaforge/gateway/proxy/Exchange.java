@@ -265,10 +265,8 @@ final class Exchange {
         && replayable
         && budgetAllows()) {
       // not processed by the peer (RFC 9113 8.7): sent again whatever the method and retryOn
-      ctx.metrics().upstreamFailure(backend.name(), kind.label());
       refusedRetries++;
-      holdingRetrySlot = true;
-      backend.activeRetries().incrementAndGet();
+      takeRetrySlot();
       ctx.metrics().refusedRetry(backend.name());
       ctx.dispatcher().execute(this::tryOnce);
       return;
@@ -385,12 +383,17 @@ final class Exchange {
 
   private void scheduleRetry(long delayNanos) {
     attempt++;
-    holdingRetrySlot = true;
-    backend.activeRetries().incrementAndGet();
+    takeRetrySlot();
     ctx.metrics().retry(backend.name());
     ctx.system()
         .scheduler()
         .scheduleOnce(Duration.ofNanos(delayNanos), this::tryOnce, ctx.dispatcher());
+  }
+
+  /** A retry of this exchange is in flight: it counts against maxRetries and the budget. */
+  private void takeRetrySlot() {
+    holdingRetrySlot = true;
+    backend.activeRetries().incrementAndGet();
   }
 
   private void releaseRetrySlot() {

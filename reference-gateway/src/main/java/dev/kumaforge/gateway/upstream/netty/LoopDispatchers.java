@@ -3,6 +3,7 @@ package dev.kumaforge.gateway.upstream.netty;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.netty.channel.EventLoop;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,21 +45,18 @@ public final class LoopDispatchers implements AutoCloseable {
   private static final Map<String, EventLoop> LOOPS = new ConcurrentHashMap<>();
 
   private final EventLoop[] loops;
-  private final String[] ids;
-  private final String[] keys;
+  private final String[] keys; // the dispatchers' ids are PATH.key
   private final Config config;
 
   private LoopDispatchers(EventLoops group) {
     int n = group.size();
     loops = new EventLoop[n];
-    ids = new String[n];
     keys = new String[n];
     Map<String, Object> entries = new HashMap<>();
     int set = NEXT.incrementAndGet();
     for (int i = 0; i < n; i++) {
       loops[i] = group.loop(i);
       keys[i] = "s" + set + "-" + i;
-      ids[i] = PATH + "." + keys[i];
       LOOPS.put(keys[i], loops[i]);
       entries.put(
           keys[i],
@@ -89,12 +87,12 @@ public final class LoopDispatchers implements AutoCloseable {
   /** The id of the dispatcher that runs on {@code loop}, or null when it is not one of these. */
   public String idOf(EventLoop loop) {
     int i = EventLoops.indexOf(loops, loop);
-    return i < 0 ? null : ids[i];
+    return i < 0 ? null : PATH + "." + keys[i];
   }
 
   /** All dispatcher ids, in loop order. */
   public List<String> ids() {
-    return List.of(ids);
+    return Arrays.stream(keys).map(k -> PATH + "." + k).toList();
   }
 
   @Override
