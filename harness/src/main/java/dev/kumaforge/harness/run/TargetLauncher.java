@@ -34,21 +34,37 @@ public final class TargetLauncher {
    */
   static final String GATEWAY_JAVA_OPTS = "FORGE_GATEWAY_JAVA_OPTS";
 
-  static List<String> gatewayJvm() {
-    return gatewayJvm(System.getenv(GATEWAY_JAVA_OPTS));
+  /**
+   * The JVM options of a reference target: the defaults, then the target's {@code jvmOptions}, then
+   * {@link #GATEWAY_JAVA_OPTS}.
+   */
+  static List<String> gatewayJvmOf(Target target) {
+    List<String> options = new java.util.ArrayList<>(target.jvmOptions());
+    options.addAll(split(System.getenv(GATEWAY_JAVA_OPTS)));
+    return gatewayJvmWith(options);
   }
 
   /** The gateway JVM's options with {@code extra} (space-separated) appended. */
   static List<String> gatewayJvm(String extra) {
-    if (extra == null || extra.isBlank()) {
+    return gatewayJvmWith(split(extra));
+  }
+
+  private static List<String> split(String options) {
+    return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
+  }
+
+  /**
+   * The gateway JVM's options with {@code options} appended; a collector named there replaces the
+   * default one (with two collectors the JVM refuses to start).
+   */
+  static List<String> gatewayJvmWith(List<String> options) {
+    if (options.isEmpty()) {
       return GATEWAY_JVM;
     }
-    List<String> options = List.of(extra.trim().split("\\s+"));
     List<String> all = new java.util.ArrayList<>(GATEWAY_JVM);
     java.util.function.Predicate<String> collector =
         o -> o.startsWith("-XX:+Use") && o.endsWith("GC");
     if (options.stream().anyMatch(collector)) {
-      // a collector named there replaces the default one (two collectors: the JVM refuses to start)
       all.removeIf(collector);
     }
     all.addAll(options);
@@ -222,14 +238,16 @@ public final class TargetLauncher {
             targetDir,
             readyDir,
             redis == null ? null : "redis://127.0.0.1:" + redis.port());
-    console.line("  starting reference gateway " + target.name());
+    List<String> jvm = gatewayJvmOf(target);
+    console.line(
+        "  starting reference gateway " + target.name() + " (" + String.join(" ", jvm) + ")");
     Path ready = readyDir.resolve("ready.json");
     ManagedProcess gw =
         ManagedProcess.start(
             "gateway " + target.name(),
             pinning.targets(
                 ManagedProcess.forgeCommand(
-                    gatewayJvm(),
+                    jvm,
                     List.of(
                         "gateway",
                         "--config",

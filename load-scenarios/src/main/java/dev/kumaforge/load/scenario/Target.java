@@ -5,6 +5,8 @@ import dev.kumaforge.common.config.Validator;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * One system under test.
@@ -21,6 +23,9 @@ import java.nio.file.Path;
  *     with these files; default plain HTTP
  * @param connectionPerRequest open a new connection (and TLS handshake) for every request, default
  *     false (keep-alive)
+ * @param jvmOptions for {@code reference}: JVM options added to the gateway's defaults (a collector
+ *     named here replaces the default one), e.g. two targets that differ only in their collector;
+ *     default none
  */
 public record Target(
     String name,
@@ -30,12 +35,14 @@ public record Target(
     String url,
     TargetTls tls,
     ListenerTls listenerTls,
-    Boolean connectionPerRequest)
+    Boolean connectionPerRequest,
+    List<String> jvmOptions)
     implements Validatable {
 
   /** Applies defaults. */
   public Target {
     connectionPerRequest = connectionPerRequest != null && connectionPerRequest;
+    jvmOptions = jvmOptions == null ? List.of() : Collections.unmodifiableList(jvmOptions);
   }
 
   /** The gateway config file as a path, or null when the target has none. */
@@ -53,7 +60,8 @@ public record Target(
         url,
         tls == null ? null : tls.resolvedAgainst(baseDir),
         listenerTls == null ? null : listenerTls.resolvedAgainst(baseDir),
-        connectionPerRequest);
+        connectionPerRequest,
+        jvmOptions);
   }
 
   static String resolve(Path baseDir, String file) {
@@ -111,10 +119,25 @@ public record Target(
     if (tls != null && (tls.certificate() == null) != (tls.privateKey() == null)) {
       v.error("tls", "certificate and privateKey go together (a client certificate needs its key)");
     }
+    if (!jvmOptions.isEmpty() && type != TargetType.REFERENCE) {
+      v.error("jvmOptions", "only for reference targets (the gateway's JVM)");
+    }
+    for (int i = 0; i < jvmOptions.size(); i++) {
+      String option = jvmOptions.get(i);
+      v.check(
+          option != null && JVM_OPTION.matcher(option).matches(),
+          "jvmOptions[" + i + "]",
+          option,
+          "one JVM option starting with '-', without spaces, e.g. -XX:+UseZGC or -Xmx1g"
+              + " (not -jar, -cp or -classpath: the harness starts the gateway)");
+    }
     if (tls != null && url != null && url.startsWith("http://")) {
       v.error("tls", "set for an http:// url (expected: an https:// url)");
     }
   }
+
+  private static final java.util.regex.Pattern JVM_OPTION =
+      java.util.regex.Pattern.compile("-(?!jar$|cp$|classpath$|-class-path)\\S+");
 
   private static boolean isHttpUrl(String text) {
     try {

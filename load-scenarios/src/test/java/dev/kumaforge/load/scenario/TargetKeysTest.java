@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The TLS keys of targets: paths resolved against the scenario, every error with its path. */
-class TargetTlsTest {
+/**
+ * The keys of targets (TLS files, connection per request, JVM options): paths resolved against the
+ * scenario, every error with its path.
+ */
+class TargetKeysTest {
   @TempDir Path dir;
 
   private Path scenario(String targets) throws IOException {
@@ -79,5 +82,41 @@ class TargetTlsTest {
     Scenario s = Scenario.load(scenario("  - {name: d, type: direct}\n"));
     assertThat(s.targets().get(0).connectionPerRequest()).isFalse();
     assertThat(s.targets().get(0).tls()).isNull();
+  }
+
+  @Test
+  void jvmOptionsAreForReferenceTargetsOnlyAndEachIsOneOption() throws IOException {
+    Path file =
+        scenario(
+            """
+              - name: gw
+                type: reference
+                config: gw.yaml
+                jvmOptions: ["-XX:+UseZGC", "-Xmx1g -Xms1g", "-jar", "Xmx1g"]
+              - name: ngx
+                type: nginx
+                jvmOptions: ["-Xmx1g"]
+            """);
+    assertThatThrownBy(() -> Scenario.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("targets[0].jvmOptions[1]: ")
+        .hasMessageContaining("targets[0].jvmOptions[2]: ")
+        .hasMessageContaining("targets[0].jvmOptions[3]: ")
+        .hasMessageContaining("one JVM option starting with '-'")
+        .hasMessageContaining("targets[1].jvmOptions: only for reference targets")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("jvmOptions[0]"));
+  }
+
+  @Test
+  void jvmOptionsDefaultToNoneAndKeepTheirOrder() throws IOException {
+    Scenario s =
+        Scenario.load(
+            scenario(
+                """
+                  - {name: d, type: direct}
+                  - {name: gw, type: reference, config: gw.yaml, jvmOptions: [-XX:+UseZGC, -Xmx1g]}
+                """));
+    assertThat(s.targets().get(0).jvmOptions()).isEmpty();
+    assertThat(s.targets().get(1).jvmOptions()).containsExactly("-XX:+UseZGC", "-Xmx1g");
   }
 }
