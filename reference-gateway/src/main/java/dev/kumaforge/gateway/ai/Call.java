@@ -25,6 +25,7 @@ import dev.kumaforge.gateway.upstream.BackendRuntime;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import dev.kumaforge.gateway.upstream.UpstreamFailure;
 import dev.kumaforge.gateway.upstream.UpstreamQueue;
+import dev.kumaforge.gateway.upstream.netty.LoopDispatchers;
 import io.netty.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -880,7 +881,12 @@ final class Call {
                     clientWantsUsage, ctx.clock().currentTimeMillis() / 1000);
     StreamRelay relay = new StreamRelay(t);
     a.relay = relay;
-    resp.entity().getDataBytes().runWith(relay.sink(), ctx.materializer());
+    // the relay's upstream side runs on the upstream connection's loop when called there (pinned
+    // loops): each chunk then goes from the socket read through the translator to the client's
+    // stage (on the same loop) as queued tasks, without a thread wake-up per chunk
+    String loop = LoopDispatchers.currentId();
+    LoopDispatchers.materialize(
+        resp.entity().getDataBytes().to(relay.sink()), loop, ctx.materializer());
     if (a.decided.get()) {
       relay.cancel();
       return;

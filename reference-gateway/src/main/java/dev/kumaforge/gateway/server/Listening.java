@@ -37,13 +37,13 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.scaladsl.HttpExt;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 import org.apache.pekko.japi.function.Function;
-import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.TLSProtocol;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -186,23 +186,23 @@ final class Listening {
     // the remote address for the server layer (built once per listener, see serverLayer), as
     // Pekko's own bind adds it per connection
     Attributes attributes = HttpAttributes$.MODULE$.remoteAddress(remote);
-    Attributes runOn =
-        dispatcher == null ? Attributes.none() : ActorAttributes.dispatcher(dispatcher);
     Connection connection = new Connection();
     try {
-      return layer(connection, gatedAt, decrypted)
-          .addAttributes(attributes)
-          .joinMat(transport, Keep.left())
-          .mapMaterializedValue(
-              done -> done.whenCompleteAsync((d, e) -> connection.ended(), DIRECT))
-          .addAttributes(
-              Attributes.apply(
-                  new Attributes.CancellationStrategy(
-                      Attributes.cancellationStrategyAfterDelay(
-                          settings.streamCancellationDelay(),
-                          Attributes.cancellationStrategyFailStage()))))
-          .addAttributes(runOn)
-          .run(materializer)
+      RunnableGraph<CompletionStage<Done>> stack =
+          layer(connection, gatedAt, decrypted)
+              .addAttributes(attributes)
+              .joinMat(transport, Keep.left())
+              .mapMaterializedValue(
+                  done -> done.whenCompleteAsync((d, e) -> connection.ended(), DIRECT))
+              .addAttributes(
+                  Attributes.apply(
+                      new Attributes.CancellationStrategy(
+                          Attributes.cancellationStrategyAfterDelay(
+                              settings.streamCancellationDelay(),
+                              Attributes.cancellationStrategyFailStage()))));
+      // the dispatcher as the materialization's own: one island, no empty one on the default
+      // dispatcher around it
+      return LoopDispatchers.materialize(stack, dispatcher, materializer)
           // connection errors never fail the binding
           .handleAsync((d, e) -> Done.done(), DIRECT);
     } catch (RuntimeException e) {

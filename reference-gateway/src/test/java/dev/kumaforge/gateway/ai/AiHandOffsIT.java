@@ -43,7 +43,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * stream's thread. A real mock provider on port 0, the real Netty transport and Pekko.
  */
 class AiHandOffsIT {
-  private static final String PROVIDERS =
+  static final String PROVIDERS =
       """
       seed: 1
       providers:
@@ -68,34 +68,7 @@ class AiHandOffsIT {
   static void start() {
     backends = MockBackends.start(BackendsConfig.parse(PROVIDERS, "test providers"));
     String hostPort = URI.create(backends.listeners().get("openai")).getAuthority();
-    GatewayConfig config =
-        GatewayConfig.parse(
-            "listeners:\n"
-                + "  public: {address: \"127.0.0.1:0\"}\n"
-                + "  admin: {address: \"127.0.0.1:0\"}\n"
-                + "backends:\n"
-                + "  - name: openai\n"
-                + "    endpoints: [{address: \""
-                + hostPort
-                + "\"}]\n"
-                + "    connectionPool: {transport: netty}\n"
-                + "routes:\n"
-                + "  - name: llm\n"
-                + "    matches: [{path: {type: PathPrefix, value: /v1}}]\n"
-                + "    llm: true\n"
-                + "consumers:\n"
-                + "  - name: team-a\n"
-                + "    apiKeys: [\""
-                + ApiKeyHash.hash("key-a")
-                + "\"]\n"
-                + "ai:\n"
-                + "  mask: [email]\n"
-                + "  models:\n"
-                + "    - name: gpt-4o-mini\n"
-                + "      deployments:\n"
-                + "        - {backend: openai, model: gpt-4o-mini, apiKey: sk-test, price: {input: 0.15,"
-                + " output: 0.6}}\n",
-            "test");
+    GatewayConfig config = config(hostPort);
     NanoClock clock = NanoClock.system();
     snap = Snapshot.build(config, Gateway.pekkoConfig(), clock, null, 1);
     system = ActorSystem.create("hand-offs", Gateway.pekkoConfig());
@@ -130,6 +103,37 @@ class AiHandOffsIT {
     ai = new AiGateway(ctx, new PrometheusRegistry());
     ai.start(config);
     identity = new Identity("team-a", RouteAuthentication.Method.apiKey, config.consumers().get(0));
+  }
+
+  /** The gateway's config: one LLM route over the provider at {@code hostPort}, one consumer. */
+  static GatewayConfig config(String hostPort) {
+    return GatewayConfig.parse(
+        "listeners:\n"
+            + "  public: {address: \"127.0.0.1:0\"}\n"
+            + "  admin: {address: \"127.0.0.1:0\"}\n"
+            + "backends:\n"
+            + "  - name: openai\n"
+            + "    endpoints: [{address: \""
+            + hostPort
+            + "\"}]\n"
+            + "    connectionPool: {transport: netty}\n"
+            + "routes:\n"
+            + "  - name: llm\n"
+            + "    matches: [{path: {type: PathPrefix, value: /v1}}]\n"
+            + "    llm: true\n"
+            + "consumers:\n"
+            + "  - name: team-a\n"
+            + "    apiKeys: [\""
+            + ApiKeyHash.hash("key-a")
+            + "\"]\n"
+            + "ai:\n"
+            + "  mask: [email]\n"
+            + "  models:\n"
+            + "    - name: gpt-4o-mini\n"
+            + "      deployments:\n"
+            + "        - {backend: openai, model: gpt-4o-mini, apiKey: sk-test, price: {input: 0.15,"
+            + " output: 0.6}}\n",
+        "test");
   }
 
   @AfterAll

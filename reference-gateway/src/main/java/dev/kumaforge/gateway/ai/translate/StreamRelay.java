@@ -25,7 +25,10 @@ import org.apache.pekko.util.ByteString;
  * read arrives), the {@link #body()} is the client's response body. Between them a small window of
  * frames (never coalesced: each frame is one element of the body); a side wakes the other only when
  * that one waits, so a chunk crosses from the upstream's stream to the client's with one hand-over
- * and no future or dispatcher task per chunk.
+ * and no future or dispatcher task per chunk. With pinned event loops both streams usually run on
+ * one loop (the caller materializes the sink on the upstream connection's loop, and the pool gives
+ * a request a connection of its client connection's loop when it has one), and the hand-over is a
+ * task queued on that loop, not a thread wake-up.
  *
  * <pre>
  * upstream bytes -> sink: framer -> translator -> frames --(window)--> body: frame bytes -> client

@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.ClosedShape;
+import org.apache.pekko.stream.Graph;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.impl.PhasedFusingActorMaterializer;
 
 /**
  * One Pekko dispatcher per Netty event loop of an {@link EventLoops} group, so that a stream whose
@@ -33,7 +39,7 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * EventLoops loops = new EventLoops(2, "forge-loop");
  * LoopDispatchers d = LoopDispatchers.register(loops);
  * ActorSystem system = ActorSystem.create("gw", d.config().withFallback(pekkoConfig));
- * graph.addAttributes(ActorAttributes.dispatcher(d.idOf(channel.eventLoop()))).run(mat);
+ * LoopDispatchers.materialize(graph, d.idOf(channel.eventLoop()), mat); // on that loop, one island
  * d.close(); // after the actor system stopped
  * }</pre>
  */
@@ -88,6 +94,36 @@ public final class LoopDispatchers implements AutoCloseable {
   public String idOf(EventLoop loop) {
     int i = EventLoops.indexOf(loops, loop);
     return i < 0 ? null : PATH + "." + keys[i];
+  }
+
+  /**
+   * The id of the dispatcher that runs on the calling thread's loop, or null when the caller is not
+   * on one of the registered loops: a stream materialized there with this dispatcher runs on the
+   * caller's own loop, so its callbacks from that loop are queued tasks, not thread wake-ups.
+   */
+  public static String currentId() {
+    for (Map.Entry<String, EventLoop> e : LOOPS.entrySet()) {
+      if (e.getValue().inEventLoop()) {
+        return PATH + "." + e.getKey();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Materializes {@code graph} with every stage on dispatcher {@code id} (null: the default one),
+   * as one island. A dispatcher attribute on the graph itself is an async boundary: the graph
+   * becomes an island inside an empty top-level island, whose actor the default dispatcher starts
+   * and stops (thread wake-ups per materialization). Given as the materialization's default
+   * attributes, the dispatcher is the top-level island's own.
+   */
+  public static <M> M materialize(Graph<ClosedShape, M> graph, String id, Materializer mat) {
+    if (id == null) {
+      return mat.materialize(graph);
+    }
+    Attributes defaults =
+        mat instanceof PhasedFusingActorMaterializer m ? m.defaultAttributes() : Attributes.none();
+    return mat.materialize(graph, defaults.and(ActorAttributes.dispatcher(id)));
   }
 
   /** All dispatcher ids, in loop order. */

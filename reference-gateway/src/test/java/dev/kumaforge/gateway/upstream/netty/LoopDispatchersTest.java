@@ -38,7 +38,11 @@ class LoopDispatchersTest {
                   .toCompletableFuture()
                   .get(5, TimeUnit.SECONDS);
           assertThat(ran).hasSize(50).containsOnly(loopThread);
+          // on a loop, the current dispatcher is that loop's
+          assertThat(loops.loop(i).submit(LoopDispatchers::currentId).get(5, TimeUnit.SECONDS))
+              .isEqualTo(pinned.idOf(loops.loop(i)));
         }
+        assertThat(LoopDispatchers.currentId()).isNull();
         assertThat(pinned.ids()).hasSize(2).doesNotHaveDuplicates();
         assertThat(pinned.idOf(new EventLoops(1, "other").loop(0))).isNull();
       } finally {
@@ -48,6 +52,8 @@ class LoopDispatchersTest {
       // Pekko shut its dispatchers' executors down; the loops it ran on keep running
       assertThat(loops.loop(0).submit(() -> 42).get(5, TimeUnit.SECONDS)).isEqualTo(42);
       pinned.close();
+      assertThat(loops.loop(0).submit(LoopDispatchers::currentId).get(5, TimeUnit.SECONDS))
+          .isNull();
       // a dispatcher of a forgotten set cannot be created any more
       ActorSystem late =
           ActorSystem.create("pin-late", pinned.config().withFallback(ConfigFactory.load()));
