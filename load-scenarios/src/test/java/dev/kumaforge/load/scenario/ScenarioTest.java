@@ -445,6 +445,7 @@ class ScenarioTest {
         .isEqualTo(dir.resolve("load-scenarios/gateways/reference-mtls.yaml").toAbsolutePath());
     write("mock-llm-backends/examples/constant-latency.yaml", "providers: []\n");
     write("load-scenarios/gateways/llm-overhead.yaml", "listeners: {}\n");
+    write("load-scenarios/gateways/llm-overhead-proxy.yaml", "listeners: {}\n");
     Scenario llmOverhead =
         Scenario.load(
             write(
@@ -452,6 +453,9 @@ class ScenarioTest {
                 Files.readString(module.resolve("llm-overhead.yaml"))));
     assertThat(llmOverhead.slos().ttft()).containsEntry("p99", Duration.ofMillis(60));
     assertThat(llmOverhead.workload().requests()).hasSize(2);
+    assertThat(llmOverhead.targets())
+        .extracting(Target::name)
+        .containsExactly("direct", "reference", "nginx");
     assertThat(tls.target("nginx-mtls-new").connectionPerRequest()).isTrue();
     assertThat(tls.target("haproxy-mtls").listenerTls().mutual()).isTrue();
     assertThat(tls.target("haproxy-mtls").tls().certificate())
