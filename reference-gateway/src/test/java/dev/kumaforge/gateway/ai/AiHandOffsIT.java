@@ -54,6 +54,10 @@ class AiHandOffsIT {
               price: {input: 0.15, output: 0.60}
               latency: {prefillOverhead: 5ms, interToken: 1ms}
               output: {tokens: 8, text: The quick brown fox jumps over the lazy dog}
+            - name: gpt-4o-long
+              price: {input: 0.15, output: 0.60}
+              latency: {prefillOverhead: 1ms, interToken: 0ms}
+              output: {tokens: 700, text: The quick brown fox jumps over the lazy dog}
       """;
 
   private static MockBackends backends;
@@ -132,6 +136,10 @@ class AiHandOffsIT {
             + "    - name: gpt-4o-mini\n"
             + "      deployments:\n"
             + "        - {backend: openai, model: gpt-4o-mini, apiKey: sk-test, price: {input: 0.15,"
+            + " output: 0.6}}\n"
+            + "    - name: gpt-4o-long\n"
+            + "      deployments:\n"
+            + "        - {backend: openai, model: gpt-4o-long, apiKey: sk-test, price: {input: 0.15,"
             + " output: 0.6}}\n",
         "test");
   }
@@ -209,6 +217,31 @@ class AiHandOffsIT {
       streamOnce();
       assertEquals(0, tasks.get(), "dispatcher tasks of a streamed chat answer");
     }
+  }
+
+  @Test
+  void aLongAnswerAfterStreamsOnItsConnectionIsReadWhole() throws Exception {
+    // the streams' small reads shrink the connection's receive-buffer guess (Netty's default goes
+    // down to 64 bytes); a ~4 KB JSON answer read next on the same connection must still come in
+    // one read, head and body: a strict entity, not a streamed one that Pekko reads on the
+    // dispatcher (a task each)
+    int calls = 5;
+    int chatTasks = 0;
+    for (int i = 0; i < calls; i++) {
+      for (int s = 0; s < 3; s++) {
+        streamOnce();
+      }
+      tasks.set(0);
+      HttpResponse r =
+          call("{\"model\":\"gpt-4o-long\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+      String body = text(r);
+      assertEquals(200, r.status().intValue(), body);
+      assertTrue(body.length() > 3000, "a long answer: " + body.length() + " characters");
+      chatTasks += tasks.get();
+    }
+    assertTrue(
+        chatTasks < calls,
+        "dispatcher tasks of " + calls + " long answers, each after 3 streams: " + chatTasks);
   }
 
   /** One streamed chat, read to its end; returns once the gateway accounted for it. */
