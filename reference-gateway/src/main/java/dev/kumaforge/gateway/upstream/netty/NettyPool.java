@@ -92,7 +92,7 @@ final class NettyPool extends Pool {
                         .addLast(new HttpClientCodec())
                         .addLast(new Connection(pool, keepAliveTicks, streamIdleTicks)))
             .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, READS);
+            .option(ChannelOption.RECVBUF_ALLOCATOR, READS);
   }
 
   /**
