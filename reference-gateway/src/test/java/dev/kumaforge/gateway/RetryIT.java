@@ -134,9 +134,18 @@ class RetryIT {
                     ep(u),
                     "{numRetries: 3, backOff: {baseInterval: 1ms},"
                         + " budget: {percent: 0, minRetryConcurrency: 2}}"))) {
+      // every first try fails at the same moment (once all 10 arrived), each retry after 150 ms:
+      // a first try failing late, after a retry slot was freed, could take that slot too
+      java.util.Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.concurrent.CountDownLatch firstTries = new java.util.concurrent.CountDownLatch(10);
       u.behave(
           (ex, n) -> {
-            Thread.sleep(150);
+            if (tried.add(ex.getRequestURI().getPath())) {
+              firstTries.countDown();
+              firstTries.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } else {
+              Thread.sleep(150);
+            }
             TestUpstream.respond(ex, 503, "{}");
           });
       List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
