@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kumaforge.common.tls.DevCertificates;
 import dev.kumaforge.common.tls.DevCertificates.Issued;
-import dev.kumaforge.common.tls.DevCertificates.LeafSpec;
-import dev.kumaforge.common.tls.KeyType;
-import dev.kumaforge.common.tls.SpiffeId;
 import dev.kumaforge.gateway.H2cTestServer.Seen;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
@@ -16,8 +13,6 @@ import io.netty.handler.ssl.SslProvider;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +27,10 @@ class H2TlsUpstreamIT {
 
   @BeforeAll
   static void certificates() {
-    Issued ca = DevCertificates.ca("forge CA", KeyType.EC_P256, Instant.now(), Duration.ofDays(1));
-    Issued foreign =
-        DevCertificates.ca("foreign CA", KeyType.EC_P256, Instant.now(), Duration.ofDays(1));
+    Issued ca = TlsFixture.ca("forge CA");
     DevCertificates.write(dir, "ca", ca);
-    LeafSpec server =
-        LeafSpec.server("h2", SpiffeId.parse("spiffe://forge.local/h2"), List.of("127.0.0.1"));
-    DevCertificates.write(dir, "server", DevCertificates.leaf(ca, server));
-    DevCertificates.write(dir, "foreign", DevCertificates.leaf(foreign, server));
+    DevCertificates.write(dir, "server", TlsFixture.server(ca));
+    DevCertificates.write(dir, "foreign", TlsFixture.server(TlsFixture.ca("foreign CA")));
   }
 
   /** A server context with {@code cert}, selecting {@code alpn} (none: no ALPN at all). */

@@ -3,29 +3,12 @@ package dev.kumaforge.gateway.ai;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kumaforge.backends.MockBackends;
-import dev.kumaforge.backends.config.BackendsConfig;
-import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.Gateway;
-import dev.kumaforge.gateway.auth.Authenticator;
-import dev.kumaforge.gateway.auth.Identity;
-import dev.kumaforge.gateway.auth.RouteAuthentication;
-import dev.kumaforge.gateway.config.GatewayConfig;
-import dev.kumaforge.gateway.consumer.ApiKeyHash;
-import dev.kumaforge.gateway.metrics.GatewayMetrics;
-import dev.kumaforge.gateway.proxy.ProxyContext;
-import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.upstream.netty.NettyTransport;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.event.Logging;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
@@ -43,41 +26,16 @@ import scala.concurrent.ExecutionContextExecutor;
  * stream's thread. A real mock provider on port 0, the real Netty transport and Pekko.
  */
 class AiHandOffsIT {
-  static final String PROVIDERS =
-      """
-      seed: 1
-      providers:
-        - name: openai
-          listen: 127.0.0.1:0
-          models:
-            - name: gpt-4o-mini
-              price: {input: 0.15, output: 0.60}
-              latency: {prefillOverhead: 5ms, interToken: 1ms}
-              output: {tokens: 8, text: The quick brown fox jumps over the lazy dog}
-            - name: gpt-4o-long
-              price: {input: 0.15, output: 0.60}
-              latency: {prefillOverhead: 1ms, interToken: 0ms}
-              output: {tokens: 700, text: The quick brown fox jumps over the lazy dog}
-      """;
 
-  private static MockBackends backends;
-  private static ActorSystem system;
-  private static NettyTransport netty;
-  private static Snapshot snap;
-  private static AiGateway ai;
-  private static Identity identity;
   private static final AtomicInteger tasks = new AtomicInteger();
+  private static AiPath path;
 
   @BeforeAll
   static void start() {
-    backends = MockBackends.start(BackendsConfig.parse(PROVIDERS, "test providers"));
-    String hostPort = URI.create(backends.listeners().get("openai")).getAuthority();
-    GatewayConfig config = config(hostPort);
-    NanoClock clock = NanoClock.system();
-    snap = Snapshot.build(config, Gateway.pekkoConfig(), clock, null, 1);
-    system = ActorSystem.create("hand-offs", Gateway.pekkoConfig());
-    Materializer mat = Materializer.matFromSystem(system);
-    netty = new NettyTransport(1, mat, Logging.getLogger(system, "test"));
+    ActorSystem system = ActorSystem.create("hand-offs", Gateway.pekkoConfig());
+    NettyTransport netty =
+        new NettyTransport(
+            1, Materializer.matFromSystem(system), Logging.getLogger(system, "test"));
     ExecutionContextExecutor pekko = system.dispatcher();
     // the dispatcher as the AI path sees it: every task it is given is counted
     ExecutionContextExecutor counting =
@@ -93,94 +51,31 @@ class AiHandOffsIT {
             pekko.reportFailure(t);
           }
         };
-    ProxyContext ctx =
-        new ProxyContext(
-            system,
-            Http.get(system),
-            mat,
-            counting,
-            clock,
-            new GatewayMetrics(() -> snap.backends().values(), clock),
-            Logging.getLogger(system, "test"),
-            false,
-            netty);
-    ai = new AiGateway(ctx, new PrometheusRegistry());
-    ai.start(config);
-    identity = new Identity("team-a", RouteAuthentication.Method.apiKey, config.consumers().get(0));
-  }
-
-  /** The gateway's config: one LLM route over the provider at {@code hostPort}, one consumer. */
-  static GatewayConfig config(String hostPort) {
-    return GatewayConfig.parse(
-        "listeners:\n"
-            + "  public: {address: \"127.0.0.1:0\"}\n"
-            + "  admin: {address: \"127.0.0.1:0\"}\n"
-            + "backends:\n"
-            + "  - name: openai\n"
-            + "    endpoints: [{address: \""
-            + hostPort
-            + "\"}]\n"
-            + "    connectionPool: {transport: netty}\n"
-            + "routes:\n"
-            + "  - name: llm\n"
-            + "    matches: [{path: {type: PathPrefix, value: /v1}}]\n"
-            + "    llm: true\n"
-            + "consumers:\n"
-            + "  - name: team-a\n"
-            + "    apiKeys: [\""
-            + ApiKeyHash.hash("key-a")
-            + "\"]\n"
-            + "ai:\n"
-            + "  mask: [email]\n"
-            + "  models:\n"
-            + "    - name: gpt-4o-mini\n"
-            + "      deployments:\n"
-            + "        - {backend: openai, model: gpt-4o-mini, apiKey: sk-test, price: {input: 0.15,"
-            + " output: 0.6}}\n"
-            + "    - name: gpt-4o-long\n"
-            + "      deployments:\n"
-            + "        - {backend: openai, model: gpt-4o-long, apiKey: sk-test, price: {input: 0.15,"
-            + " output: 0.6}}\n",
-        "test");
+    path = new AiPath(AiPath.PROVIDERS, system, netty, counting);
   }
 
   @AfterAll
-  static void stop() {
-    if (ai != null) {
-      ai.close();
-    }
-    if (netty != null) {
-      netty.close();
-    }
-    if (system != null) {
-      system.terminate();
-    }
-    if (backends != null) {
-      backends.close();
+  static void stop() throws Exception {
+    if (path != null) {
+      path.close();
     }
   }
 
   private static HttpResponse call(String body) throws Exception {
-    HttpRequest request =
-        HttpRequest.POST("/v1/chat/completions")
-            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body))
-            .addAttribute(Authenticator.IDENTITY, identity);
-    return ai.handle(request, snap, System.nanoTime())
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    return path.call(body);
   }
 
   private static String text(HttpResponse r) throws Exception {
     return r.entity()
         .getDataBytes()
-        .runFold(ByteString.emptyByteString(), ByteString::concat, system)
+        .runFold(ByteString.emptyByteString(), ByteString::concat, path.system)
         .toCompletableFuture()
         .get(10, TimeUnit.SECONDS)
         .utf8String();
   }
 
   private static long settledRequests() {
-    return ai.accounting().total().rows().stream().mapToLong(UsageLedger.Row::requests).sum();
+    return path.ai.accounting().total().rows().stream().mapToLong(UsageLedger.Row::requests).sum();
   }
 
   @Test

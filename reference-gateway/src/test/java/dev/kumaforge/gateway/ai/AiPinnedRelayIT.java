@@ -5,22 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.kumaforge.backends.MockBackends;
-import dev.kumaforge.backends.config.BackendsConfig;
-import dev.kumaforge.common.time.NanoClock;
 import dev.kumaforge.gateway.Gateway;
-import dev.kumaforge.gateway.auth.Authenticator;
-import dev.kumaforge.gateway.auth.Identity;
-import dev.kumaforge.gateway.auth.RouteAuthentication;
-import dev.kumaforge.gateway.config.GatewayConfig;
-import dev.kumaforge.gateway.metrics.GatewayMetrics;
-import dev.kumaforge.gateway.proxy.ProxyContext;
-import dev.kumaforge.gateway.proxy.Snapshot;
 import dev.kumaforge.gateway.upstream.netty.EventLoops;
 import dev.kumaforge.gateway.upstream.netty.LoopDispatchers;
 import dev.kumaforge.gateway.upstream.netty.NettyTransport;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
@@ -33,10 +21,6 @@ import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
 import org.apache.pekko.event.Logging;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -57,14 +41,9 @@ import org.junit.jupiter.api.Test;
 class AiPinnedRelayIT {
   private static final AtomicInteger defaultTasks = new AtomicInteger();
 
-  private static MockBackends backends;
   private static EventLoops loops;
   private static LoopDispatchers pinned;
-  private static ActorSystem system;
-  private static NettyTransport netty;
-  private static Snapshot snap;
-  private static AiGateway ai;
-  private static Identity identity;
+  private static AiPath path;
 
   /** The default dispatcher's executor: a fixed pool that counts the tasks it is given. */
   public static final class Counting extends ExecutorServiceConfigurator {
@@ -120,17 +99,9 @@ class AiPinnedRelayIT {
 
   @BeforeAll
   static void start() {
-    backends =
-        MockBackends.start(
-            BackendsConfig.parse(
-                AiHandOffsIT.PROVIDERS.replace("tokens: 8", "tokens: 40"), "test providers"));
-    String hostPort = URI.create(backends.listeners().get("openai")).getAuthority();
-    GatewayConfig config = AiHandOffsIT.config(hostPort);
-    NanoClock clock = NanoClock.system();
-    snap = Snapshot.build(config, Gateway.pekkoConfig(), clock, null, 1);
     loops = new EventLoops(1, "pinned-relay");
     pinned = LoopDispatchers.register(loops);
-    system =
+    ActorSystem system =
         ActorSystem.create(
             "pinned-relay",
             pinned
@@ -141,44 +112,27 @@ class AiPinnedRelayIT {
                             + Counting.class.getName()
                             + "\""))
                 .withFallback(Gateway.pekkoConfig()));
-    Materializer mat = Materializer.matFromSystem(system);
-    netty = new NettyTransport(loops, mat, Logging.getLogger(system, "test"));
-    ProxyContext ctx =
-        new ProxyContext(
+    NettyTransport netty =
+        new NettyTransport(
+            loops, Materializer.matFromSystem(system), Logging.getLogger(system, "test"));
+    path =
+        new AiPath(
+            AiPath.PROVIDERS.replace("tokens: 8", "tokens: 40"),
             system,
-            Http.get(system),
-            mat,
-            system.dispatcher(),
-            clock,
-            new GatewayMetrics(() -> snap.backends().values(), clock),
-            Logging.getLogger(system, "test"),
-            false,
-            netty);
-    ai = new AiGateway(ctx, new PrometheusRegistry());
-    ai.start(config);
-    identity = new Identity("team-a", RouteAuthentication.Method.apiKey, config.consumers().get(0));
+            netty,
+            system.dispatcher());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (ai != null) {
-      ai.close();
-    }
-    if (netty != null) {
-      netty.close();
-    }
-    if (system != null) {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (path != null) {
+      path.close();
     }
     if (pinned != null) {
       pinned.close();
     }
     if (loops != null) {
       loops.close();
-    }
-    if (backends != null) {
-      backends.close();
     }
   }
 
@@ -210,16 +164,10 @@ class AiPinnedRelayIT {
    * pinned gateway); returns the number of SSE events it had.
    */
   private static int streamOnce() throws Exception {
-    HttpRequest request =
-        HttpRequest.POST("/v1/chat/completions")
-            .withEntity(
-                HttpEntities.create(
-                    ContentTypes.APPLICATION_JSON,
-                    "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
-                        + "\"content\":\"hi\"}]}"))
-            .addAttribute(Authenticator.IDENTITY, identity);
     HttpResponse r =
-        ai.handle(request, snap, System.nanoTime()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        path.call(
+            "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]}");
     String body =
         LoopDispatchers.materialize(
                 r.entity()
@@ -227,7 +175,7 @@ class AiPinnedRelayIT {
                     .toMat(
                         Sink.fold(ByteString.emptyByteString(), ByteString::concat), Keep.right()),
                 pinned.ids().get(0),
-                Materializer.matFromSystem(system))
+                Materializer.matFromSystem(path.system))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS)
             .utf8String();

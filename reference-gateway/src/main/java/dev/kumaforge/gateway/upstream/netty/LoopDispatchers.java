@@ -3,7 +3,6 @@ package dev.kumaforge.gateway.upstream.netty;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.netty.channel.EventLoop;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,31 +47,34 @@ public final class LoopDispatchers implements AutoCloseable {
   static final String PATH = "forge-loop-dispatchers";
 
   private static final AtomicInteger NEXT = new AtomicInteger();
+
+  /** Every registered loop by its dispatcher's id. */
   private static final Map<String, EventLoop> LOOPS = new ConcurrentHashMap<>();
 
   private final EventLoop[] loops;
-  private final String[] keys; // the dispatchers' ids are PATH.key
+  private final String[] ids; // the dispatchers' ids, PATH.key, in loop order
   private final Config config;
 
   private LoopDispatchers(EventLoops group) {
     int n = group.size();
     loops = new EventLoop[n];
-    keys = new String[n];
+    ids = new String[n];
     Map<String, Object> entries = new HashMap<>();
     int set = NEXT.incrementAndGet();
     for (int i = 0; i < n; i++) {
       loops[i] = group.loop(i);
-      keys[i] = "s" + set + "-" + i;
-      LOOPS.put(keys[i], loops[i]);
+      String key = "s" + set + "-" + i;
+      ids[i] = PATH + "." + key;
+      LOOPS.put(ids[i], loops[i]);
       entries.put(
-          keys[i],
+          key,
           Map.of(
               "type",
               "Dispatcher",
               "executor",
               Configurator.class.getName(),
               "forge-loop",
-              keys[i],
+              ids[i],
               // as the default dispatcher: up to 32 messages of one actor per run
               "throughput",
               32));
@@ -93,7 +95,7 @@ public final class LoopDispatchers implements AutoCloseable {
   /** The id of the dispatcher that runs on {@code loop}, or null when it is not one of these. */
   public String idOf(EventLoop loop) {
     int i = EventLoops.indexOf(loops, loop);
-    return i < 0 ? null : PATH + "." + keys[i];
+    return i < 0 ? null : ids[i];
   }
 
   /**
@@ -104,7 +106,7 @@ public final class LoopDispatchers implements AutoCloseable {
   public static String currentId() {
     for (Map.Entry<String, EventLoop> e : LOOPS.entrySet()) {
       if (e.getValue().inEventLoop()) {
-        return PATH + "." + e.getKey();
+        return e.getKey();
       }
     }
     return null;
@@ -128,13 +130,13 @@ public final class LoopDispatchers implements AutoCloseable {
 
   /** All dispatcher ids, in loop order. */
   public List<String> ids() {
-    return Arrays.stream(keys).map(k -> PATH + "." + k).toList();
+    return List.of(ids);
   }
 
   @Override
   public void close() {
-    for (String k : keys) {
-      LOOPS.remove(k);
+    for (String id : ids) {
+      LOOPS.remove(id);
     }
   }
 
@@ -149,10 +151,10 @@ public final class LoopDispatchers implements AutoCloseable {
     /** Called by Pekko with the dispatcher's config. */
     public Configurator(Config config, DispatcherPrerequisites prerequisites) {
       super(config, prerequisites);
-      String key = config.getString("forge-loop");
-      this.loop = LOOPS.get(key);
+      String id = config.getString("forge-loop"); // the dispatcher's own id
+      this.loop = LOOPS.get(id);
       if (loop == null) {
-        throw new IllegalStateException("no event loop registered as " + key);
+        throw new IllegalStateException("no event loop registered as " + id);
       }
     }
 
