@@ -136,11 +136,18 @@ final class AiPath implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     ai.close();
     netty.close();
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    backends.close();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the actor system did not stop", e);
+    } finally {
+      backends.close();
+    }
   }
 }
