@@ -613,15 +613,18 @@ public final class ChaosRun {
     Path config = dir.resolve("gateway.yaml");
     AtomicFiles.writeString(config, resolved);
     Path ready = dir.resolve("ready.json");
+    // the same JVM as in forge run: defaults, the target's jvmOptions, FORGE_GATEWAY_JAVA_OPTS
+    List<String> jvm = TargetLauncher.gatewayJvmOf(target);
     ServerProcess gw =
         new ServerProcess(
             target.name(),
             dir.resolve("target.log"),
             ready,
-            TargetLauncher.GATEWAY_JVM,
+            jvm,
             List.of("gateway", "--config", config.toString(), "--ready-file", ready.toString()),
             shuttingDown::get);
-    console.line("  starting reference gateway " + target.name());
+    console.line(
+        "  starting reference gateway " + target.name() + " (" + String.join(" ", jvm) + ")");
     gw.start();
     ObjectNode again = (ObjectNode) YamlConfig.parseTree(resolved, config.toString());
     gw.listeners()

@@ -38,7 +38,7 @@ public final class TargetLauncher {
    * The JVM options of a reference target: the defaults, then the target's {@code jvmOptions}, then
    * {@link #GATEWAY_JAVA_OPTS}.
    */
-  static List<String> gatewayJvmOf(Target target) {
+  public static List<String> gatewayJvmOf(Target target) {
     List<String> options = new java.util.ArrayList<>(target.jvmOptions());
     options.addAll(split(System.getenv(GATEWAY_JAVA_OPTS)));
     return gatewayJvmWith(options);

@@ -83,6 +83,40 @@ class ChaosRunIT {
     assertThat(out.resolve("load/result.json")).exists();
   }
 
+  @Test
+  void theGatewayStartsWithItsTargetsJvmOptions() throws Exception {
+    Path root = ChaosPlanTest.root();
+    // A heap the JVM refuses: if chaos ignored jvmOptions the gateway would start normally.
+    String scenario =
+        Files.readString(root.resolve("load-scenarios/chaos-500.yaml"))
+            .replace("../", root + "/")
+            .replace(
+                "config: " + root + "/chaos/config/gateway-3.yaml",
+                "config: " + root + "/chaos/config/gateway-3.yaml\n    jvmOptions: [-Xmx1k]");
+    assertThat(scenario).contains("jvmOptions: [-Xmx1k]");
+    Files.writeString(dir.resolve("load.yaml"), scenario);
+    Files.writeString(
+        dir.resolve("jvm.yaml"),
+        "name: jvm\n"
+            + "load: {scenario: load.yaml}\n"
+            + "hypothesis:\n"
+            + "  probes:\n"
+            + "    - {name: gateway-live, type: http, url: 'http://127.0.0.1:18081/live'}\n"
+            + "method:\n"
+            + "  - {name: reload, at: 1s, action: {type: gateway-reload}}\n"
+            + "recovery: 1s\n");
+    Path out = dir.resolve("run");
+
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = Forge.commandLine();
+    cl.setErr(new java.io.PrintWriter(err));
+
+    int code = cl.execute("chaos", dir.resolve("jvm.yaml").toString(), "--out", out.toString());
+
+    assertThat(code).as(err.toString()).isNotZero();
+    assertThat(err.toString()).contains("gateway").contains("heap");
+  }
+
   private static String readKind(String line) {
     try {
       return new ObjectMapper().readTree(line).path("kind").asText();
