@@ -237,6 +237,7 @@ final class Listening {
             .option(ChannelOption.SO_BACKLOG, settings.backlog())
             .option(ChannelOption.SO_REUSEADDR, sockets.reuseAddress)
             .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.RECVBUF_ALLOCATOR, EventLoops.READS)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)
             .childOption(ChannelOption.TCP_NODELAY, sockets.noDelay)
             .childHandler(

@@ -1,5 +1,6 @@
 package dev.kumaforge.gateway.upstream.netty;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -36,6 +37,20 @@ import scala.concurrent.ExecutionContextExecutor;
  * and, unlike a fork-join pool, its queued tasks are not stolen by the other loops.
  */
 public final class EventLoops implements AutoCloseable {
+  /**
+   * Receive buffers of at least 8 KiB, for every connection with {@code autoRead} off (upstream
+   * connections and the public listener's). Such a {@code read()} reads once, into a buffer of the
+   * allocator's current guess, and Netty's default guess shrinks after a run of small reads: to 64
+   * bytes after a stream's events, to ~300 bytes after a run of small requests. A message that does
+   * not fit came in several reads, its head before its body. Upstream, a JSON answer then took the
+   * streamed path (a Pekko stream and a dispatcher task). On the public listener a request body
+   * became a streamed entity, and a streaming answer whose head came back before Pekko's parser had
+   * passed the request's end was an "early response": Pekko closed the connection after it (about
+   * 5% of the streams of a mixed chat/stream load, each costing the client a new connection).
+   */
+  public static final AdaptiveRecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(8192, 16384, 65536);
+
   private final EventLoopGroup group;
   private final EventLoop[] loops;
   private final boolean epoll;

@@ -3,7 +3,6 @@ package dev.kumaforge.gateway.upstream.netty;
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -92,18 +91,8 @@ final class NettyPool extends Pool {
                         .addLast(new HttpClientCodec())
                         .addLast(new Connection(pool, keepAliveTicks, streamIdleTicks)))
             .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.RECVBUF_ALLOCATOR, READS);
+            .option(ChannelOption.RECVBUF_ALLOCATOR, EventLoops.READS);
   }
-
-  /**
-   * Receive buffers of at least 8 KiB. With autoRead off a {@code read()} reads once, into a buffer
-   * of the allocator's current guess, and Netty's default guess shrinks to 64 bytes after a run of
-   * small reads (the events of a stream). A JSON answer read later on the same connection then came
-   * in several reads, its head before its body, and was handed on as a streamed entity (a Pekko
-   * stream and a dispatcher task to read it) instead of a strict one.
-   */
-  static final AdaptiveRecvByteBufAllocator READS =
-      new AdaptiveRecvByteBufAllocator(8192, 16384, 65536);
 
   @Override
   public Offer offer(HttpRequest request, Callback callback) {
