@@ -37,6 +37,10 @@ class ServerTransportIT {
   private static final int MIB = 1 << 20;
 
   private static String config(String transport, TestUpstream u, String extra) {
+    return config(transport, u.address(), extra);
+  }
+
+  private static String config(String transport, String upstream, String extra) {
     return """
         listeners:
           public: {address: "127.0.0.1:0"}
@@ -51,7 +55,7 @@ class ServerTransportIT {
             backendRefs: [{name: b}]
         %s
         """
-        .formatted(transport, u.address(), extra);
+        .formatted(transport, upstream, extra);
   }
 
   private static Gateway start(String transport, TestUpstream u, String extra) {
@@ -163,17 +167,134 @@ class ServerTransportIT {
     }
   }
 
+  /**
+   * A request whose body comes after its head (two writes, as some clients send them) is streamed
+   * into the gateway; the upstream's streaming answer comes back before Pekko's parser passed the
+   * end of the request, and without the gateway holding it Pekko closed the connection after it.
+   */
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  void aStreamAnsweringABodySentAfterItsHeadKeepsItsConnection(String transport) throws Exception {
+    try (TestUpstream u = new TestUpstream("u");
+        Gateway gw = start(transport, u, "")) {
+      u.behave(
+          (ex, n) -> {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            out.write(("data: " + n + "\n\n").getBytes(StandardCharsets.US_ASCII));
+            out.close();
+          });
+      try (Socket s = new Socket()) {
+        s.connect(address(gw));
+        s.setSoTimeout(10_000);
+        for (int i = 0; i < 10; i++) {
+          String head = exchange(s, "/pub/stream", "{\"q\":" + i + "}", true);
+          assertThat(head).as("request %d", i).startsWith("HTTP/1.1 200");
+          assertThat(head.toLowerCase(java.util.Locale.ROOT))
+              .as("request %d", i)
+              .doesNotContain("connection: close");
+        }
+      }
+      assertThat(u.seen).extracting(TestUpstream.Seen::body).contains("{\"q\":9}");
+    }
+  }
+
+  /**
+   * The hold has a limit: an upstream that answers 200 without reading a large body (which then
+   * never ends) gets its answer to the client after the hold, and the connection closes.
+   */
+  @ParameterizedTest(name = "server transport {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void anAnswerToABodyTheUpstreamNeverReadsIsNotHeldForever(String transport) throws Exception {
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (ServerSocket upstream =
+            new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Gateway gw =
+            Gateway.start(
+                GatewayConfig.parse(
+                    config(transport, "127.0.0.1:" + upstream.getLocalPort(), "")
+                        .replace(
+                            "public: {address: \"127.0.0.1:0\"}",
+                            "public: {address: \"127.0.0.1:0\", limits: {maxBodySize: 64MiB}}"),
+                    "test"))) {
+      Future<?> server =
+          pool.submit(
+              () -> {
+                try (Socket c = upstream.accept()) {
+                  InputStream in = c.getInputStream();
+                  StringBuilder head = new StringBuilder();
+                  while (head.indexOf("\r\n\r\n") < 0) {
+                    head.append((char) in.read());
+                  }
+                  // the body is never read
+                  c.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+                              .getBytes(StandardCharsets.US_ASCII));
+                  c.getOutputStream().flush();
+                  Thread.sleep(10_000);
+                }
+                return null;
+              });
+      int size = 64 * MIB;
+      try (Socket s = new Socket()) {
+        s.connect(address(gw));
+        s.setSoTimeout(10_000);
+        pool.submit(
+            () -> {
+              OutputStream out = s.getOutputStream();
+              out.write(
+                  ("POST /pub/up HTTP/1.1\r\nhost: gw\r\ncontent-length: " + size + "\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
+              byte[] chunk = new byte[MIB];
+              for (int i = 0; i < 64; i++) {
+                out.write(chunk);
+              }
+              return null;
+            });
+        long start = System.nanoTime();
+        RawHttp.Answer answer = RawHttp.read(s, false);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        assertThat(answer.text()).endsWith("ok");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      }
+      server.cancel(true);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Sends one POST on {@code s} in one write; reads its answer whole; returns its head. */
   private static String exchange(Socket s, String path, String body) throws IOException {
+    return exchange(s, path, body, false);
+  }
+
+  /**
+   * Sends one POST on {@code s}, with {@code split} its head and body in two writes 20 ms apart;
+   * reads its answer whole; returns its head.
+   */
+  private static String exchange(Socket s, String path, String body, boolean split)
+      throws IOException {
     byte[] b = body.getBytes(StandardCharsets.US_ASCII);
     String request =
         "POST "
             + path
             + " HTTP/1.1\r\nhost: gw\r\ncontent-type: application/json\r\ncontent-length: "
             + b.length
-            + "\r\n\r\n"
-            + body;
-    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            + "\r\n\r\n";
+    if (split) {
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      request = "";
+    }
+    s.getOutputStream().write((request + body).getBytes(StandardCharsets.US_ASCII));
     s.getOutputStream().flush();
     InputStream in = s.getInputStream();
     StringBuilder got = new StringBuilder();

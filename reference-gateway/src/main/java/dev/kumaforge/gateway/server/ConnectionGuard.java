@@ -13,6 +13,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.stream.Attributes;
@@ -45,6 +46,13 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  *
  * <p>Pekko emits a request once its header block is parsed, so "request seen" is "headers ended".
  * Closing completes the response side, which makes the server layer close the connection.
+ *
+ * <p>A 2xx response to a request whose body is still streaming in (it came in more than one read)
+ * is held until that body has ended, at most {@link #HOLD}: Pekko closes the connection after a
+ * response that overtakes its request's end (an "early response"), and a proxied stream's head (an
+ * SSE answer) comes back right after the body went upstream, often before Pekko's parser has passed
+ * the end of the request on. A response that is not 2xx, or a body that does not end within the
+ * hold (an upstream answering without reading it), goes out at once, and Pekko closes.
  */
 final class ConnectionGuard
     extends GraphStage<BidiShape<HttpRequest, HttpRequest, HttpResponse, HttpResponse>> {
@@ -73,6 +81,21 @@ final class ConnectionGuard
   }
 
   private static final String DEADLINE = "header-deadline";
+  private static final String HOLD_KEY = "early-response-hold";
+
+  /** How long a 2xx response waits for the end of its request's streamed body. */
+  static final Duration HOLD = Duration.ofMillis(100);
+
+  /** Whether a request's body has ended; one per request, in order. */
+  private static final class Body {
+    boolean ended;
+  }
+
+  private static final Body STRICT = new Body();
+
+  static {
+    STRICT.ended = true;
+  }
 
   private final Inlet<HttpRequest> requestIn = Inlet.create("ConnectionGuard.requestIn");
   private final Outlet<HttpRequest> requestOut = Outlet.create("ConnectionGuard.requestOut");
@@ -100,6 +123,11 @@ final class ConnectionGuard
       private long requests;
       private long responsesDone;
       private AsyncCallback<Done> responseDone;
+      private AsyncCallback<Body> bodyEnded;
+      // the bodies of the requests not answered yet, in order
+      private final java.util.ArrayDeque<Body> bodies = new java.util.ArrayDeque<>();
+      private HttpResponse held;
+      private Body heldFor;
       // One timer at a time: a request only clears "armed" and a response end moves the deadline,
       // so keep-alive traffic costs a clock read per request instead of a scheduler task.
       private boolean armed;
@@ -122,7 +150,7 @@ final class ConnectionGuard
                   return;
                 }
                 requests++;
-                push(requestOut, request);
+                push(requestOut, watchedBody(request));
               }
 
               @Override
@@ -148,11 +176,26 @@ final class ConnectionGuard
             new AbstractInHandler() {
               @Override
               public void onPush() {
-                push(responseOut, watched(grab(responseIn)));
+                HttpResponse response = grab(responseIn);
+                Body body = bodies.poll();
+                if (body != null && !body.ended && response.status().isSuccess()) {
+                  held = response;
+                  heldFor = body;
+                  scheduleOnce(HOLD_KEY, HOLD);
+                  return;
+                }
+                push(responseOut, watched(response));
               }
 
               @Override
               public void onUpstreamFinish() {
+                if (held != null) {
+                  HttpResponse h = held;
+                  held = null;
+                  heldFor = null;
+                  cancelTimer(HOLD_KEY);
+                  emit(responseOut, watched(h));
+                }
                 complete(responseOut);
               }
             });
@@ -179,6 +222,7 @@ final class ConnectionGuard
         // materialized when the first head got through HeadGate: its deadline still runs from the
         // accept (a head longer than HeaderScan holds gets here before it ended)
         responseDone = createAsyncCallback(d -> onResponseDone());
+        bodyEnded = createAsyncCallback(this::onBodyEnded);
         arm(verdict.accepted);
       }
 
@@ -192,8 +236,69 @@ final class ConnectionGuard
         }
       }
 
+      /** The request, a streamed body of it reporting its end (see {@link #HOLD}). */
+      private HttpRequest watchedBody(HttpRequest request) {
+        HttpEntity entity = request.entity();
+        if (entity instanceof HttpEntity.Strict || entity.isKnownEmpty()) {
+          bodies.add(STRICT);
+          return request;
+        }
+        Body body = new Body();
+        RequestEntity watched;
+        if (entity instanceof HttpEntity.Default d) {
+          // not transformDataBytes, which would drop the Content-Length
+          watched =
+              HttpEntities.create(
+                  d.getContentType(), d.getContentLength(), ending(d.getDataBytes(), body));
+        } else if (entity instanceof HttpEntity.Chunked c) {
+          org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked sc =
+              (org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked) c;
+          Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts =
+              ending(Source.fromGraph(sc.chunks()), body);
+          watched =
+              new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
+                  sc.contentType(), parts.asScala());
+        } else {
+          bodies.add(STRICT);
+          return request;
+        }
+        bodies.add(body);
+        return request.withEntity(watched);
+      }
+
+      /** {@code data}, reporting its end (or failure, or cancellation) as {@code body}'s end. */
+      private <T> Source<T, Object> ending(Source<T, ?> data, Body body) {
+        AsyncCallback<Body> callback = bodyEnded;
+        return data.watchTermination(
+            (mat, done) -> {
+              done.whenCompleteAsync((d, e) -> callback.invoke(body), Listening.DIRECT);
+              return (Object) mat;
+            });
+      }
+
+      private void onBodyEnded(Body body) {
+        body.ended = true;
+        if (heldFor == body) {
+          release();
+        }
+      }
+
+      private void release() {
+        HttpResponse h = held;
+        held = null;
+        heldFor = null;
+        cancelTimer(HOLD_KEY);
+        push(responseOut, watched(h));
+      }
+
       @Override
       public void onTimer(Object key) {
+        if (HOLD_KEY.equals(key)) {
+          if (held != null) {
+            release();
+          }
+          return;
+        }
         timerPending = false;
         if (!armed) {
           return;
