@@ -20,6 +20,7 @@ import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
@@ -215,6 +216,16 @@ final class ConnectionGuard
                 cancel(responseIn, cause);
               }
             });
+      }
+
+      @Override
+      public void postStop() {
+        if (held != null) {
+          // the connection ended while an answer was held: cancel its body (e.g. the upstream's
+          // stream), which would otherwise never be read and keep its upstream connection
+          held.entity().getDataBytes().runWith(Sink.cancelled(), materializer());
+          held = null;
+        }
       }
 
       @Override
