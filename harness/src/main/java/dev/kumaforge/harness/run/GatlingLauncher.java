@@ -190,6 +190,11 @@ public final class GatlingLauncher {
               lag.path("p999").asLong(),
               lag.path("max").asLong()),
           n.path("max_connections_used").asInt(),
+          n.path("connections_measured").isObject()
+              ? new LoadResult.Connections(
+                  n.path("connections_measured").path("opened").asLong(),
+                  n.path("connections_measured").path("closed_by_target").asLong())
+              : null,
           n.path("valid").asBoolean(),
           n.path("invalid_reason").isNull() ? null : n.path("invalid_reason").asText());
     } catch (IOException e) {

@@ -124,7 +124,7 @@ final class Loads {
     console.line(
         String.format(
             Locale.ROOT,
-            "  %s trial %d: %d requests, %.1f req/s, %d errors, generator lag p99 %s%s%s",
+            "  %s trial %d: %d requests, %.1f req/s, %d errors, generator lag p99 %s%s%s%s",
             target.name(),
             trial,
             result.completed(),
@@ -132,6 +132,7 @@ final class Loads {
             result.errors(),
             Durations.formatMicros(result.lag().p99()),
             cpu,
+            result.connections() == null ? "" : result.connections().describe(),
             result.valid() ? "" : "  INVALID: " + result.invalidReason()));
     return result;
   }

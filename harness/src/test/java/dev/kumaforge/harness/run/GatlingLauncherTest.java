@@ -47,6 +47,7 @@ class GatlingLauncherTest {
             19.667,
             new LoadResult.Lag(1, 2, 3, 4),
             0,
+            new LoadResult.Connections(3, 1),
             false,
             "1 measured requests never finished");
     Path file = dir.resolve("result.json");

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param achievedRps completed requests per second of measured duration
  * @param lag the generator's own send lag
  * @param maxConnectionsUsed the peak number of open connections
+ * @param connections connections opened and closed by the target while measured, or null when the
+ *     engine does not count them (Gatling)
  * @param valid false when the generator could not keep its schedule or send what it intended
  * @param invalidReason why the run is invalid, or null
  */
@@ -43,6 +45,7 @@ public record LoadResult(
     double achievedRps,
     Lag lag,
     int maxConnectionsUsed,
+    Connections connections,
     boolean valid,
     String invalidReason) {
 
@@ -51,6 +54,28 @@ public record LoadResult(
 
   public LoadResult {
     errorsByKind = Map.copyOf(errorsByKind);
+  }
+
+  /**
+   * Connections while measured requests were being sent. A healthy keep-alive target shows none
+   * closed: each close costs the client a new connection (a handshake, a cold first request).
+   *
+   * @param opened connections the generator opened
+   * @param closedByTarget connections the target closed ({@code Connection: close} on an answer, or
+   *     an idle or in-flight connection closed or reset by the target)
+   */
+  public record Connections(long opened, long closedByTarget) {
+    /** The summary line's words, or "" when nothing happened. */
+    public String describe() {
+      if (opened == 0 && closedByTarget == 0) {
+        return "";
+      }
+      return String.format(
+          java.util.Locale.ROOT,
+          ", %d connections opened, %d closed by the target",
+          opened,
+          closedByTarget);
+    }
   }
 
   /**
@@ -84,6 +109,12 @@ public record LoadResult(
     lagMap.put("max", lag.max());
     m.put("lag_us", lagMap);
     m.put("max_connections_used", maxConnectionsUsed);
+    if (connections != null) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("opened", connections.opened());
+      c.put("closed_by_target", connections.closedByTarget());
+      m.put("connections_measured", c);
+    }
     m.put("valid", valid);
     m.put("invalid_reason", invalidReason);
     return m;

@@ -331,6 +331,7 @@ public final class OpenLoopEngine {
             seconds > 0 ? c.completed() / seconds : 0,
             lagSummary,
             c.maxConnectionsUsed(),
+            c.connections(),
             invalid.isEmpty(),
             invalid.orElse(null));
     AtomicFiles.writeString(trialDir.resolve(RESULT_FILE), result.toJson());

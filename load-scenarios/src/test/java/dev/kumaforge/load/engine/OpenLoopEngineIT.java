@@ -59,6 +59,7 @@ class OpenLoopEngineIT {
       // + the warm-up: a ramp 20 -> 200/s over 0.5 s (55 sends), then 200/s for 0.5 s (100)
       assertThat(server.received()).isEqualTo(755);
       assertThat(r.maxConnectionsUsed()).isBetween(1, 256);
+      assertThat(r.connections().closedByTarget()).isZero();
 
       Map<String, Histogram> totals = Hlogs.totals(dir.resolve("t1").resolve(HlogTags.LATENCY_LOG));
       assertThat(totals).containsKeys(HlogTags.LATENCY, HlogTags.ERROR, HlogTags.LAG);
@@ -145,6 +146,50 @@ class OpenLoopEngineIT {
           latency.getMaxValue(),
           over100ms,
           r.maxConnectionsUsed());
+    }
+  }
+
+  /**
+   * A target that closes keep-alive connections (here every 10th answer carries {@code Connection:
+   * close}) makes the generator open new ones; both are counted for the measured window.
+   */
+  @Test
+  void connectionsTheTargetClosesAreCounted() throws Exception {
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 50);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    server.setExecutor(pool);
+    server.createContext(
+        "/",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          if (n.incrementAndGet() % 10 == 0) {
+            ex.getResponseHeaders().set("Connection", "close");
+          }
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    server.start();
+    try {
+      Workload w =
+          workload(100, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(2));
+      URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+      LoadResult r = new OpenLoopEngine().run(w, 1, uri, dir, "t", 1, ProgressListener.NONE);
+      assertThat(r.errors()).isZero();
+      // 200 measured answers, every 10th closing its connection (+-1 at the window's edges)
+      assertThat(r.connections().closedByTarget()).isBetween(19L, 21L);
+      assertThat(r.connections().opened()).isBetween(10L, 21L);
+      JsonNode json = new ObjectMapper().readTree(dir.resolve(OpenLoopEngine.RESULT_FILE).toFile());
+      assertThat(json.path("connections_measured").path("closed_by_target").asLong())
+          .isEqualTo(r.connections().closedByTarget());
+    } finally {
+      server.stop(0);
+      pool.shutdownNow();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.kumaforge.load.engine.internal;
 
 import dev.kumaforge.common.hdr.HlogTags;
+import dev.kumaforge.load.engine.LoadResult;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -65,6 +66,11 @@ public final class OpenLoopDriver {
   private int open;
   private int connecting;
   private int peakOpen;
+  // connections opened, and closed by the target, while measured requests are being sent: a
+  // target that closes keep-alive connections makes its clients pay for new ones
+  private boolean measuring;
+  private long openedMeasured;
+  private long targetClosesMeasured;
   private int inFlight;
   private boolean scheduleDone;
   private boolean finished;
@@ -215,7 +221,7 @@ public final class OpenLoopDriver {
             complete(r, ErrorKinds.TIMEOUT, System.nanoTime());
           }
           for (Connection c : new ArrayList<>(all)) {
-            c.channel.close();
+            c.closeChannel();
           }
           finishIfDrained();
         });
@@ -252,6 +258,7 @@ public final class OpenLoopDriver {
     r.user = user;
     dispatchedAll.incrementAndGet();
     if (measured) {
+      measuring = true;
       attempted++;
       recorders.record(HlogTags.LAG, (now - intended) / 1000);
     }
@@ -304,6 +311,9 @@ public final class OpenLoopDriver {
   }
 
   private void openConnection(Runnable after) {
+    if (measuring && !scheduleDone) {
+      openedMeasured++;
+    }
     open++;
     connecting++;
     peakOpen = Math.max(peakOpen, open);
@@ -336,6 +346,9 @@ public final class OpenLoopDriver {
   }
 
   private void onClosed(Connection c) {
+    if (!c.closedByUs && !finished && measuring && !scheduleDone) {
+      targetClosesMeasured++;
+    }
     open--;
     all.remove(c);
     idle.remove(c);
@@ -372,7 +385,7 @@ public final class OpenLoopDriver {
     complete(r, ErrorKinds.TIMEOUT, System.nanoTime());
     if (c != null) {
       c.current = null;
-      c.channel.close();
+      c.closeChannel();
     }
   }
 
@@ -414,6 +427,7 @@ public final class OpenLoopDriver {
     finished = true;
     List<ChannelFuture> closes = new ArrayList<>();
     for (Connection c : new ArrayList<>(all)) {
+      c.closedByUs = true;
       closes.add(c.channel.close());
     }
     if (closes.isEmpty()) {
@@ -456,7 +470,15 @@ public final class OpenLoopDriver {
 
   /** The counters of the measured window; read after {@link #done()} completed. */
   public Counts counts() {
-    return new Counts(attempted, completed, ok, errors, unsent, Map.copyOf(errorsByKind), peakOpen);
+    return new Counts(
+        attempted,
+        completed,
+        ok,
+        errors,
+        unsent,
+        Map.copyOf(errorsByKind),
+        peakOpen,
+        new LoadResult.Connections(openedMeasured, targetClosesMeasured));
   }
 
   /**
@@ -469,6 +491,7 @@ public final class OpenLoopDriver {
    * @param unsent requests that timed out waiting for a free connection
    * @param errorsByKind errors per kind
    * @param maxConnectionsUsed peak number of open connections (warm-up included)
+   * @param connections connections opened and closed by the target while measured
    */
   public record Counts(
       long attempted,
@@ -477,7 +500,8 @@ public final class OpenLoopDriver {
       long errors,
       long unsent,
       Map<String, Long> errorsByKind,
-      int maxConnectionsUsed) {}
+      int maxConnectionsUsed,
+      LoadResult.Connections connections) {}
 
   /** One scheduled request. */
   private static final class Req {
@@ -507,6 +531,7 @@ public final class OpenLoopDriver {
     Req current;
     int status;
     boolean keepAlive;
+    boolean closedByUs;
     boolean streaming;
     boolean streamEnded;
     boolean streamFailed;
@@ -534,7 +559,7 @@ public final class OpenLoopDriver {
                 if (!f.isSuccess() && current == r) {
                   current = null;
                   complete(r, ErrorKinds.classify(f.cause(), false), System.nanoTime());
-                  channel.close();
+                  closeChannel();
                 }
               });
     }
@@ -584,7 +609,10 @@ public final class OpenLoopDriver {
             if (keepAlive && !connectionPerRequest) {
               release(this);
             } else {
-              channel.close();
+              if (!keepAlive && !connectionPerRequest && measuring && !scheduleDone) {
+                targetClosesMeasured++; // the target's Connection: close
+              }
+              closeChannel();
             }
           }
         }
@@ -626,6 +654,12 @@ public final class OpenLoopDriver {
       if (r != null) {
         complete(r, kind, System.nanoTime());
       }
+      closeChannel();
+    }
+
+    /** Closes the connection from this side (not counted as a close by the target). */
+    void closeChannel() {
+      closedByUs = true;
       channel.close();
     }
 

@@ -282,6 +282,7 @@ public final class GatlingRecorder {
             seconds > 0 ? done / seconds : 0,
             new LoadResult.Lag(0, 0, 0, 0),
             0,
+            null,
             invalid == null,
             invalid);
     AtomicFiles.writeString(trialDir.resolve(OpenLoopEngine.RESULT_FILE), result.toJson());
