@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpExchange;
 import dev.kumaforge.gateway.config.GatewayConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,14 +138,7 @@ class ServerTransportIT {
               TestUpstream.respond(ex, 200, "{\"n\":" + n + "}");
               return;
             }
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-            ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
-            out.write("data: one\n\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Thread.sleep(5);
-            out.write("data: two\n\n".getBytes(StandardCharsets.US_ASCII));
-            out.close();
+            streamEvents(ex, 5, "one", "two");
           });
       String small = "{\"q\":\"" + "s".repeat(100) + "\"}";
       String large = "{\"q\":\"" + "l".repeat(600) + "\"}";
@@ -157,10 +151,7 @@ class ServerTransportIT {
             assertThat(head).startsWith("HTTP/1.1 200");
           }
           String head = exchange(s, "/pub/stream", large);
-          assertThat(head).as("round %d", round).startsWith("HTTP/1.1 200");
-          assertThat(head.toLowerCase(java.util.Locale.ROOT))
-              .as("round %d", round)
-              .doesNotContain("connection: close");
+          assertKeptOpen(head, "round " + round);
         }
       }
       assertThat(u.count.get()).isEqualTo(310);
@@ -177,23 +168,13 @@ class ServerTransportIT {
   void aStreamAnsweringABodySentAfterItsHeadKeepsItsConnection(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(transport, u, "")) {
-      u.behave(
-          (ex, n) -> {
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-            ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
-            out.write(("data: " + n + "\n\n").getBytes(StandardCharsets.US_ASCII));
-            out.close();
-          });
+      u.behave((ex, n) -> streamEvents(ex, 0, String.valueOf(n)));
       try (Socket s = new Socket()) {
         s.connect(address(gw));
         s.setSoTimeout(10_000);
         for (int i = 0; i < 10; i++) {
           String head = exchange(s, "/pub/stream", "{\"q\":" + i + "}", true);
-          assertThat(head).as("request %d", i).startsWith("HTTP/1.1 200");
-          assertThat(head.toLowerCase(java.util.Locale.ROOT))
-              .as("request %d", i)
-              .doesNotContain("connection: close");
+          assertKeptOpen(head, "request " + i);
         }
       }
       assertThat(u.seen).extracting(TestUpstream.Seen::body).contains("{\"q\":9}");
@@ -263,6 +244,30 @@ class ServerTransportIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Answers an SSE stream of {@code events}, {@code gapMillis} apart. */
+  private static void streamEvents(HttpExchange ex, long gapMillis, String... events)
+      throws IOException, InterruptedException {
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+    ex.sendResponseHeaders(200, 0);
+    try (OutputStream out = ex.getResponseBody()) {
+      for (int i = 0; i < events.length; i++) {
+        if (i > 0) {
+          Thread.sleep(gapMillis);
+        }
+        out.write(("data: " + events[i] + "\n\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+    }
+  }
+
+  /** A 200 whose connection stays open (no {@code Connection: close}). */
+  private static void assertKeptOpen(String head, String what) {
+    assertThat(head).as(what).startsWith("HTTP/1.1 200");
+    assertThat(head.toLowerCase(java.util.Locale.ROOT))
+        .as(what)
+        .doesNotContain("connection: close");
   }
 
   /** Sends one POST on {@code s} in one write; reads its answer whole; returns its head. */

@@ -23,10 +23,8 @@ class ChaosRunIT {
 
   @Test
   void aShortExperimentRunsEndToEnd() throws Exception {
-    Path root = ChaosPlanTest.root();
     String scenario =
-        Files.readString(root.resolve("load-scenarios/chaos-500.yaml"))
-            .replace("../", root + "/")
+        chaos500()
             .replaceFirst("warmup: [^\\n]+", "warmup: 2s")
             .replaceFirst("rate: 500/s", "rate: 100/s")
             // End to end, not timing precision: tolerate lag on a shared machine.
@@ -85,14 +83,12 @@ class ChaosRunIT {
 
   @Test
   void theGatewayStartsWithItsTargetsJvmOptions() throws Exception {
-    Path root = ChaosPlanTest.root();
     // A heap the JVM refuses: if chaos ignored jvmOptions the gateway would start normally.
     String scenario =
-        Files.readString(root.resolve("load-scenarios/chaos-500.yaml"))
-            .replace("../", root + "/")
+        chaos500()
             .replace(
-                "config: " + root + "/chaos/config/gateway-3.yaml",
-                "config: " + root + "/chaos/config/gateway-3.yaml\n    jvmOptions: [-Xmx1k]");
+                "/chaos/config/gateway-3.yaml\n",
+                "/chaos/config/gateway-3.yaml\n    jvmOptions: [-Xmx1k]\n");
     assertThat(scenario).contains("jvmOptions: [-Xmx1k]");
     Files.writeString(dir.resolve("load.yaml"), scenario);
     Files.writeString(
@@ -115,6 +111,13 @@ class ChaosRunIT {
 
     assertThat(code).as(err.toString()).isNotZero();
     assertThat(err.toString()).contains("gateway").contains("heap");
+  }
+
+  /** The shipped chaos load, {@code load-scenarios/chaos-500.yaml}, with absolute paths. */
+  private static String chaos500() throws java.io.IOException {
+    Path root = ChaosPlanTest.root();
+    return Files.readString(root.resolve("load-scenarios/chaos-500.yaml"))
+        .replace("../", root + "/");
   }
 
   private static String readKind(String line) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.Done;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -90,13 +89,13 @@ final class ConnectionGuard
   /** Whether a request's body has ended; one per request, in order. */
   private static final class Body {
     boolean ended;
+
+    Body(boolean ended) {
+      this.ended = ended;
+    }
   }
 
-  private static final Body STRICT = new Body();
-
-  static {
-    STRICT.ended = true;
-  }
+  private static final Body STRICT = new Body(true);
 
   private final Inlet<HttpRequest> requestIn = Inlet.create("ConnectionGuard.requestIn");
   private final Outlet<HttpRequest> requestOut = Outlet.create("ConnectionGuard.requestOut");
@@ -250,41 +249,16 @@ final class ConnectionGuard
       /** The request, a streamed body of it reporting its end (see {@link #HOLD}). */
       private HttpRequest watchedBody(HttpRequest request) {
         HttpEntity entity = request.entity();
-        if (entity instanceof HttpEntity.Strict || entity.isKnownEmpty()) {
-          bodies.add(STRICT);
-          return request;
+        if (!(entity instanceof HttpEntity.Strict) && !entity.isKnownEmpty()) {
+          Body body = new Body(false);
+          RequestEntity watched = reportingEnd(entity, bodyEnded, body);
+          if (watched != null) {
+            bodies.add(body);
+            return request.withEntity(watched);
+          }
         }
-        Body body = new Body();
-        RequestEntity watched;
-        if (entity instanceof HttpEntity.Default d) {
-          // not transformDataBytes, which would drop the Content-Length
-          watched =
-              HttpEntities.create(
-                  d.getContentType(), d.getContentLength(), ending(d.getDataBytes(), body));
-        } else if (entity instanceof HttpEntity.Chunked c) {
-          org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked sc =
-              (org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked) c;
-          Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts =
-              ending(Source.fromGraph(sc.chunks()), body);
-          watched =
-              new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
-                  sc.contentType(), parts.asScala());
-        } else {
-          bodies.add(STRICT);
-          return request;
-        }
-        bodies.add(body);
-        return request.withEntity(watched);
-      }
-
-      /** {@code data}, reporting its end (or failure, or cancellation) as {@code body}'s end. */
-      private <T> Source<T, Object> ending(Source<T, ?> data, Body body) {
-        AsyncCallback<Body> callback = bodyEnded;
-        return data.watchTermination(
-            (mat, done) -> {
-              done.whenCompleteAsync((d, e) -> callback.invoke(body), Listening.DIRECT);
-              return (Object) mat;
-            });
+        bodies.add(STRICT);
+        return request;
       }
 
       private void onBodyEnded(Body body) {
@@ -366,34 +340,38 @@ final class ConnectionGuard
           onResponseDone();
           return response;
         }
-        if (entity instanceof HttpEntity.Default d) {
-          return response.withEntity(
-              HttpEntities.create(
-                  d.getContentType(), d.getContentLength(), notifying(d.getDataBytes())));
-        }
-        if (entity instanceof HttpEntity.Chunked c) {
-          return response.withEntity(chunked(c));
-        }
-        // close-delimited: the connection ends with the response
-        return response;
+        ResponseEntity watched = reportingEnd(entity, responseDone, Done.done());
+        // null: close-delimited, the connection ends with the response
+        return watched == null ? response : response.withEntity(watched);
       }
 
-      private ResponseEntity chunked(HttpEntity.Chunked c) {
-        org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked sc =
-            (org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked) c;
-        Source<org.apache.pekko.http.scaladsl.model.HttpEntity.ChunkStreamPart, Object> parts =
-            notifying(Source.fromGraph(sc.chunks()));
-        return new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
-            sc.contentType(), parts.asScala());
+      /**
+       * {@code entity} (with a Content-Length, or chunked) whose data reports its end, failure or
+       * cancellation as {@code value} to {@code callback}; null for any other kind of entity. The
+       * Content-Length stays (unlike {@code transformDataBytes}).
+       */
+      private <V> org.apache.pekko.http.scaladsl.model.RequestEntity reportingEnd(
+          HttpEntity entity, AsyncCallback<V> callback, V value) {
+        if (entity instanceof org.apache.pekko.http.scaladsl.model.HttpEntity.Default d) {
+          return new org.apache.pekko.http.scaladsl.model.HttpEntity.Default(
+              d.contentType(),
+              d.contentLength(),
+              onEnd(Source.fromGraph(d.data()), callback, value).asScala());
+        }
+        if (entity instanceof org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked c) {
+          return new org.apache.pekko.http.scaladsl.model.HttpEntity.Chunked(
+              c.contentType(), onEnd(Source.fromGraph(c.chunks()), callback, value).asScala());
+        }
+        return null;
       }
 
-      private <T> Source<T, Object> notifying(Source<T, ?> data) {
-        AsyncCallback<Done> callback = responseDone;
+      private <T, V> Source<T, Object> onEnd(
+          Source<T, ?> data, AsyncCallback<V> callback, V value) {
         return data.watchTermination(
             (mat, done) -> {
               // not whenComplete: Pekko's CompletionStage (Scala's FutureConverters) runs that on
               // the common pool, which is a new thread per callback on a machine with 2 cores
-              done.whenCompleteAsync((d, e) -> callback.invoke(Done.done()), Listening.DIRECT);
+              done.whenCompleteAsync((d, e) -> callback.invoke(value), Listening.DIRECT);
               return (Object) mat;
             });
       }

@@ -310,8 +310,13 @@ public final class OpenLoopDriver {
     }
   }
 
+  /** Whether measured requests are being sent (connections are counted then). */
+  private boolean inMeasuredWindow() {
+    return measuring && !scheduleDone;
+  }
+
   private void openConnection(Runnable after) {
-    if (measuring && !scheduleDone) {
+    if (inMeasuredWindow()) {
       openedMeasured++;
     }
     open++;
@@ -346,7 +351,7 @@ public final class OpenLoopDriver {
   }
 
   private void onClosed(Connection c) {
-    if (!c.closedByUs && !finished && measuring && !scheduleDone) {
+    if (!c.closedByUs && !finished && inMeasuredWindow()) {
       targetClosesMeasured++;
     }
     open--;
@@ -609,10 +614,11 @@ public final class OpenLoopDriver {
             if (keepAlive && !connectionPerRequest) {
               release(this);
             } else {
-              if (!keepAlive && !connectionPerRequest && measuring && !scheduleDone) {
-                targetClosesMeasured++; // the target's Connection: close
+              if (keepAlive || connectionPerRequest) {
+                closeChannel();
+              } else {
+                channel.close(); // the target's Connection: close, counted as its close
               }
-              closeChannel();
             }
           }
         }
