@@ -134,8 +134,9 @@ class RetryIT {
                     ep(u),
                     "{numRetries: 3, backOff: {baseInterval: 1ms},"
                         + " budget: {percent: 0, minRetryConcurrency: 2}}"))) {
-      // every first try fails at the same moment (once all 10 arrived), each retry after 150 ms:
-      // a first try failing late, after a retry slot was freed, could take that slot too
+      // every first try fails at the same moment (once all 10 arrived), each retry after 500 ms:
+      // a first try failing late, after a retry slot was freed, could take that slot too (with
+      // 150 ms a full verify on the 2-core machine once counted 17)
       java.util.Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
       java.util.concurrent.CountDownLatch firstTries = new java.util.concurrent.CountDownLatch(10);
       u.behave(
@@ -144,7 +145,7 @@ class RetryIT {
               firstTries.countDown();
               firstTries.await(10, java.util.concurrent.TimeUnit.SECONDS);
             } else {
-              Thread.sleep(150);
+              Thread.sleep(500);
             }
             TestUpstream.respond(ex, 503, "{}");
           });
