@@ -28,30 +28,24 @@ class ForgeRunIT {
     return Integer.toString(Runtime.getRuntime().availableProcessors() - 1);
   }
 
-  @Test
-  void quickstartShapedRunWritesACompleteRunFolder() throws Exception {
+  /** The shipped quickstart, shortened: same targets and request, fewer seconds. */
+  private static String shortQuickstart() throws java.io.IOException {
+    return Files.readString(QuickstartFiles.quickstart())
+        .replace("../", QuickstartFiles.root() + "/")
+        .replaceFirst("warmup: [^\\n]+", "warmup: 2s")
+        .replaceFirst("duration: [^\\n]+", "duration: 4s")
+        // This test checks the path end to end, not timing precision (the load engine's own
+        // tests do): tolerate generator lag on a shared CI machine.
+        .replaceFirst("  timeout: [^\\n]+", "  timeout: 5s\n  maxLag: 200ms")
+        .replaceFirst("latency: \\{[^}]+}", "latency: {p99: 5s}");
+  }
+
+  /** Runs {@code forge run} on {@code yaml} through the shaded jar; returns its output. */
+  private String forgeRun(String yaml, Path out) throws Exception {
     Path jar = QuickstartFiles.root().resolve("harness/target/forge.jar");
     assertThat(jar).as("forge.jar is built in the package phase").exists();
-    // The shipped quickstart, shortened: same targets and request, fewer seconds.
-    String yaml =
-        Files.readString(QuickstartFiles.quickstart())
-                .replace("../", QuickstartFiles.root() + "/")
-                .replaceFirst("warmup: [^\\n]+", "warmup: 2s")
-                .replaceFirst("duration: [^\\n]+", "duration: 4s")
-                // This test checks the path end to end, not timing precision (the load engine's own
-                // tests do): tolerate generator lag on a shared CI machine.
-                .replaceFirst("  timeout: [^\\n]+", "  timeout: 5s\n  maxLag: 200ms")
-                .replaceFirst("latency: \\{[^}]+}", "latency: {p99: 5s}")
-            // targets and backends share the last CPU (taskset), the generator is not pinned
-            + "cpus: {targets: \""
-            + lastCpu()
-            + "\", backends: \""
-            + lastCpu()
-            + "\"}\n";
     Path scenario = dir.resolve("short.yaml");
     Files.writeString(scenario, yaml);
-    Path out = dir.resolve("run");
-
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-Xmx1g", "-jar", jar.toString(), "run", scenario.toString()));
@@ -69,6 +63,21 @@ class ForgeRunIT {
     }
     assertThat(finished).as("forge run finished; output:\n" + output).isTrue();
     assertThat(p.exitValue()).as("exit code; output:\n" + output).isZero();
+    return output;
+  }
+
+  @Test
+  void quickstartShapedRunWritesACompleteRunFolder() throws Exception {
+    String yaml =
+        shortQuickstart()
+            // targets and backends share the last CPU (taskset), the generator is not pinned
+            + "cpus: {targets: \""
+            + lastCpu()
+            + "\", backends: \""
+            + lastCpu()
+            + "\"}\n";
+    Path out = dir.resolve("run");
+    String output = forgeRun(yaml, out);
 
     // The printed table names both targets and the added latency.
     assertThat(output).contains("direct").contains("reference").containsIgnoringCase("added");
@@ -129,5 +138,56 @@ class ForgeRunIT {
     }
     String html = Files.readString(out.resolve("report.html"));
     assertThat(html).contains("<svg").doesNotContain("src=\"http");
+  }
+
+  @Test
+  void aReferenceTargetWithSettleRunsRoundsUntilItsJitIsQuiet() throws Exception {
+    // 2 s rounds after the 2 s warm-up, at most 3 of them; quiet below 5% of a core
+    String yaml =
+        shortQuickstart()
+            .replace(
+                "config: " + QuickstartFiles.root() + "/reference-gateway/examples/quickstart.yaml",
+                "config: "
+                    + QuickstartFiles.root()
+                    + "/reference-gateway/examples/quickstart.yaml\n"
+                    + "    settle: {round: 2s, quiet: 5%, max: 6s}");
+    assertThat(yaml).contains("settle: {round: 2s");
+    Path out = dir.resolve("run");
+    String output = forgeRun(yaml, out);
+
+    ObjectMapper json = new ObjectMapper();
+    JsonNode ref = json.readTree(out.resolve("targets/reference/trial-1/result.json").toFile());
+    JsonNode settle = ref.path("jit_settle");
+    int rounds = settle.path("rounds").asInt();
+    JsonNode shares = settle.path("compiler_cores_per_round");
+    assertThat(rounds).as(settle.toString()).isBetween(1, 3);
+    assertThat(shares).hasSize(rounds);
+    // it stops at the first quiet round, or after max (3 rounds) without one
+    for (int i = 0; i < rounds - 1; i++) {
+      assertThat(shares.get(i).asDouble()).as(settle.toString()).isGreaterThanOrEqualTo(0.05);
+    }
+    double last = shares.get(rounds - 1).asDouble();
+    if (settle.path("settled").asBoolean()) {
+      assertThat(last).as(settle.toString()).isLessThan(0.05);
+      assertThat(output).contains("reference trial 1: JIT settled after " + rounds + " round");
+    } else {
+      assertThat(rounds).as(settle.toString()).isEqualTo(3);
+      assertThat(last).as(settle.toString()).isGreaterThanOrEqualTo(0.05);
+      assertThat(output).contains("reference trial 1: JIT NOT settled after 3 rounds");
+    }
+    // the first round came after the workload's warm-up: at least 2 s + 2 s per round
+    assertThat(settle.path("load_s").asDouble()).isGreaterThanOrEqualTo(2.0 + 2.0 * rounds);
+    // a fresh gateway JVM under load compiles: its first round is not quiet at 0.1%
+    assertThat(shares.get(0).asDouble()).as(settle.toString()).isGreaterThan(0.001);
+    // while measured the JIT's share is reported for the JVM target, not for direct
+    assertThat(ref.at("/target_process/jit_cpu_cores").isNumber()).as(ref.toString()).isTrue();
+    assertThat(output).contains("(JIT compiler ");
+    JsonNode direct = json.readTree(out.resolve("targets/direct/trial-1/result.json").toFile());
+    assertThat(direct.has("jit_settle")).isFalse();
+    assertThat(direct.at("/target_process/jit_cpu_cores").isMissingNode()).isTrue();
+    // the rounds' load is not part of the run folder
+    try (Stream<Path> all = Files.walk(out)) {
+      assertThat(all.map(Path::toString)).noneMatch(n -> n.contains("settle-"));
+    }
   }
 }

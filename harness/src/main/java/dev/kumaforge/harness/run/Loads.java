@@ -33,6 +33,11 @@ final class Loads {
       Path trialDir,
       ProcessSampler sampler,
       Console console) {
+    JitSettling.Outcome settled = null;
+    if (target.settle() != null) {
+      settled = JitSettling.run(scenario, target, trial, url, sampler, console);
+      console.line(settled.describe(target.name(), trial, target.settle()));
+    }
     // Target CPU is read at the start and end of the measured phases only (warm-up and JIT
     // excluded): average cores used while measured / achieved rate = CPU time per request.
     AtomicReference<ProcessSampler.Snapshot> measureStart = new AtomicReference<>();
@@ -67,7 +72,12 @@ final class Loads {
     } else {
       result = openLoop(scenario, target, trial, url, trialDir, sampler, console, measureStart);
     }
-    return finish(scenario, target, trial, trialDir, sampler, console, measureStart, result);
+    LoadResult finished =
+        finish(scenario, target, trial, trialDir, sampler, console, measureStart, result);
+    if (settled != null) {
+      settled.addTo(trialDir.resolve(OpenLoopEngine.RESULT_FILE));
+    }
+    return finished;
   }
 
   private static LoadResult openLoop(
@@ -114,12 +124,18 @@ final class Loads {
       ProcessSampler.Snapshot end = sampler.snapshot();
       double cores = end.coresSince(measureStart.get());
       double cpuMicrosPerRequest = cores * 1e6 / result.achievedRps();
+      double jitCores = end.jitCoresSince(measureStart.get());
       TargetProcess.addTo(
           trialDir.resolve(OpenLoopEngine.RESULT_FILE),
           cores,
           cpuMicrosPerRequest,
-          sampler.maxRssKib());
+          sampler.maxRssKib(),
+          jitCores);
       cpu = String.format(Locale.ROOT, ", target CPU %.1f us/req", cpuMicrosPerRequest);
+      if (jitCores >= 0) {
+        // a JVM still compiling while measured pays for its compiler on the shared cores
+        cpu += " (JIT compiler " + JitSettling.percent(jitCores) + " of a core)";
+      }
     }
     console.line(
         String.format(

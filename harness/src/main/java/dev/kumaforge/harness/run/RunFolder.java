@@ -90,6 +90,15 @@ public final class RunFolder {
     }
   }
 
+  /** Deletes {@code root} and everything below it; what cannot be deleted stays. */
+  static void deleteQuietly(Path root) {
+    try {
+      deleteTree(root);
+    } catch (IOException | UncheckedIOException e) {
+      // a scratch folder left in the temp dir is harmless
+    }
+  }
+
   private static void deleteTree(Path root) throws IOException {
     try (var paths = Files.walk(root)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -26,6 +26,8 @@ import java.util.List;
  * @param jvmOptions for {@code reference}: JVM options added to the gateway's defaults (a collector
  *     named here replaces the default one), e.g. two targets that differ only in their collector;
  *     default none
+ * @param settle for {@code reference}: before each trial, drive the gateway until its JIT compiler
+ *     threads are quiet; default none (the trial starts with the workload's warm-up)
  */
 public record Target(
     String name,
@@ -36,7 +38,8 @@ public record Target(
     TargetTls tls,
     ListenerTls listenerTls,
     Boolean connectionPerRequest,
-    List<String> jvmOptions)
+    List<String> jvmOptions,
+    JitSettle settle)
     implements Validatable {
 
   /** Applies defaults. */
@@ -61,7 +64,8 @@ public record Target(
         tls == null ? null : tls.resolvedAgainst(baseDir),
         listenerTls == null ? null : listenerTls.resolvedAgainst(baseDir),
         connectionPerRequest,
-        jvmOptions);
+        jvmOptions,
+        settle);
   }
 
   static String resolve(Path baseDir, String file) {
@@ -121,6 +125,15 @@ public record Target(
     }
     if (!jvmOptions.isEmpty() && type != TargetType.REFERENCE) {
       v.error("jvmOptions", "only for reference targets (the gateway's JVM)");
+    }
+    if (settle != null) {
+      if (type == TargetType.REFERENCE) {
+        settle.validate(v.at("settle"));
+      } else {
+        v.error(
+            "settle",
+            "only for reference targets (it watches the gateway JVM's JIT compiler threads)");
+      }
     }
     for (int i = 0; i < jvmOptions.size(); i++) {
       String option = jvmOptions.get(i);

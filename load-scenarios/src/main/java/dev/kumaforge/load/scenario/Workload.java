@@ -156,6 +156,30 @@ public record Workload(
         on);
   }
 
+  /**
+   * This workload on the open-loop engine with {@code warmup} and one constant phase {@code name}
+   * lasting {@code duration}, at the first phase's starting rate (closed-loop: the same
+   * concurrency); Gatling's tenants are dropped.
+   */
+  public Workload singlePhase(String name, Duration warmup, Duration duration) {
+    Phase phase = Phase.constant(name, closedLoop() ? null : phases.get(0).startRate(), duration);
+    return new Workload(
+        Engine.OPEN_LOOP,
+        warmup,
+        arrivals,
+        burstiness,
+        timeout,
+        maxConnections,
+        maxLag,
+        concurrency,
+        thinkTime,
+        List.of(phase),
+        request,
+        requests,
+        null,
+        busyPoll);
+  }
+
   /** Whether the run is closed-loop ({@code concurrency} set). */
   public boolean closedLoop() {
     return concurrency != null;

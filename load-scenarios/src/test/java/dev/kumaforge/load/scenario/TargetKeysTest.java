@@ -119,4 +119,47 @@ class TargetKeysTest {
     assertThat(s.targets().get(0).jvmOptions()).isEmpty();
     assertThat(s.targets().get(1).jvmOptions()).containsExactly("-XX:+UseZGC", "-Xmx1g");
   }
+
+  @Test
+  void settleTakesItsDefaultsAndIsForReferenceTargetsOnly() throws IOException {
+    Scenario s =
+        Scenario.load(
+            scenario(
+                """
+                  - {name: d, type: direct}
+                  - {name: gw, type: reference, config: gw.yaml, settle: {}}
+                  - {name: gw2, type: reference, config: gw.yaml, settle: {round: 5s, quiet: 2%}}
+                """));
+    assertThat(s.targets().get(0).settle()).isNull();
+    JitSettle defaults = s.targets().get(1).settle();
+    assertThat(defaults.round()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(defaults.quiet().value()).isEqualTo(0.01);
+    assertThat(defaults.max()).isEqualTo(java.time.Duration.ofSeconds(180));
+    assertThat(s.targets().get(2).settle().round()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(s.targets().get(2).settle().quiet().value()).isEqualTo(0.02);
+
+    Path bad =
+        scenario(
+            """
+              - name: gw
+                type: reference
+                config: gw.yaml
+                settle: {round: 1s, quiet: 0%, max: 500ms}
+              - name: ngx
+                type: nginx
+                settle: {}
+              - name: gw3
+                type: reference
+                config: gw.yaml
+                settle: {quiet: 60%}
+            """);
+    assertThatThrownBy(() -> Scenario.load(bad))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("targets[0].settle.round: ")
+        .hasMessageContaining(">= 2s")
+        .hasMessageContaining("targets[0].settle.quiet: ")
+        .hasMessageContaining("targets[0].settle.max: ")
+        .hasMessageContaining("targets[1].settle: only for reference targets")
+        .hasMessageContaining("targets[2].settle.quiet: ");
+  }
 }
