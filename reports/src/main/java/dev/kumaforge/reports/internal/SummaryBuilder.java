@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumaforge.common.hdr.HlogTags;
 import dev.kumaforge.reports.ReportException;
 import dev.kumaforge.reports.model.AddedLatency;
+import dev.kumaforge.reports.model.JitFigures;
 import dev.kumaforge.reports.model.LatencyPercentiles;
 import dev.kumaforge.reports.model.MetricDefinitions;
 import dev.kumaforge.reports.model.Range;
@@ -332,8 +333,12 @@ public final class SummaryBuilder {
     List<Double> cpu = new ArrayList<>();
     TokenUsage usage = null;
     Double cost = null;
+    JitFigures jit = null;
     for (Path dir : dirs) {
       TrialResult result = TrialResult.read(dir);
+      if (result.jit() != null) {
+        jit = result.jit().merge(jit);
+      }
       if (result.usage() != null) {
         usage = result.usage().plus(usage);
       }
@@ -401,7 +406,8 @@ public final class SummaryBuilder {
             ? null
             : round(cpu.stream().mapToDouble(Double::doubleValue).average().orElse(0)),
         usage,
-        cost == null ? null : Math.round(cost * 1e6) / 1e6);
+        cost == null ? null : Math.round(cost * 1e6) / 1e6,
+        jit);
   }
 
   /** Percentile spectrum out to 99.999% (5 points per halving of the remaining tail). */

@@ -2,6 +2,7 @@ package dev.kumaforge.reports.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kumaforge.reports.ReportException;
+import dev.kumaforge.reports.model.JitFigures;
 import dev.kumaforge.reports.model.TokenUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ public record TrialResult(
     String invalidReason,
     Double cpuUsPerRequest,
     TokenUsage usage,
-    Double costUsd) {
+    Double costUsd,
+    JitFigures jit) {
 
   /** File name of the per-trial result. */
   public static final String FILE = "result.json";
@@ -75,7 +77,30 @@ public record TrialResult(
         reason,
         cpu.isNumber() ? cpu.asDouble() : null,
         usage,
-        cost);
+        cost,
+        jit(file, root));
+  }
+
+  /** The JIT figures the harness added for a JVM target, or null when it added none. */
+  private static JitFigures jit(Path file, JsonNode root) {
+    JsonNode cores = root.path("target_process").get("jit_cpu_cores");
+    JsonNode settle = root.get("jit_settle");
+    if (cores == null && settle == null) {
+      return null;
+    }
+    if (cores != null && (!cores.isNumber() || cores.asDouble() < 0)) {
+      throw new ReportException(
+          file + ": target_process.jit_cpu_cores must be a number >= 0, was " + cores);
+    }
+    if (settle != null && (!settle.isObject() || !settle.path("settled").isBoolean())) {
+      throw new ReportException(
+          file + ": jit_settle must be an object with settled true or false, was " + settle);
+    }
+    return new JitFigures(
+        cores == null ? null : cores.asDouble(),
+        settle == null ? null : settle.get("settled").asBoolean(),
+        settle == null ? 0 : settle.path("rounds").asInt(0),
+        settle == null ? 0 : settle.path("load_s").asDouble(0));
   }
 
   private static long tokens(Path file, JsonNode usage, String field) {

@@ -30,6 +30,11 @@ public final class MetricDefinitions {
         "cpu_per_request",
         "the target process's CPU time (user + system) while measured / completed requests, µs");
     m.put(
+        "jit_while_measured",
+        "JVM targets: the CPU time of the target's JIT compiler threads while measured, as a"
+            + " share of one core (a JVM still compiling pays for it on the shared cores); with"
+            + " settle, the rounds driven before the trial until a round's share was quiet");
+    m.put(
         "cost_per_1k_requests",
         "1000 x the trials' cost_usd / their completed requests, USD (LLM workloads)");
     return m;

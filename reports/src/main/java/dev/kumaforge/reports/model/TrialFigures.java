@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The figures of one trial of one target; when several run folders were merged, the trial's
- * histograms were added and {@code sources} names every folder.
+ * histograms were added and {@code sources} names every folder. {@code jit} is null for a target
+ * that is not a JVM the harness started.
  */
 public record TrialFigures(
     int trial,
@@ -22,4 +23,5 @@ public record TrialFigures(
     String invalidReason,
     Double cpuUsPerRequest,
     TokenUsage usage,
-    Double costUsd) {}
+    Double costUsd,
+    JitFigures jit) {}

@@ -197,7 +197,7 @@ public final class HtmlReport {
           .append(", ")
           .append(t.trials().count())
           .append(" trial(s))</span></h3>\n");
-      table(b, Tables.TRIALS_HEADER, Tables.trials(t), false);
+      table(b, Tables.trialsHeader(t), Tables.trials(t), false);
       if (!t.errorsByKind().isEmpty()) {
         b.append("<p class=\"note\">Errors by kind: ");
         b.append(

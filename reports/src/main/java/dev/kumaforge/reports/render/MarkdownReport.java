@@ -86,7 +86,7 @@ public final class MarkdownReport {
     }
     for (TargetSummary t : s.targets()) {
       b.append("### ").append(t.name()).append(" (").append(t.type()).append(")\n\n");
-      table(b, Tables.TRIALS_HEADER, Tables.trials(t));
+      table(b, Tables.trialsHeader(t), Tables.trials(t));
       if (!t.errorsByKind().isEmpty()) {
         b.append("Errors by kind: ");
         b.append(

@@ -116,37 +116,63 @@ public final class Tables {
           "lag p99 ms",
           "valid");
 
+  /** Header of {@link #trials} for {@code t}: a JIT column when any of its trials has figures. */
+  public static List<String> trialsHeader(TargetSummary t) {
+    if (!hasJit(t)) {
+      return TRIALS_HEADER;
+    }
+    List<String> h = new ArrayList<>(TRIALS_HEADER);
+    h.add("JIT while measured");
+    return h;
+  }
+
+  private static boolean hasJit(TargetSummary t) {
+    return t.trials().perTrial().stream().anyMatch(tr -> tr.jit() != null);
+  }
+
   /** One row per trial of {@code t}, then a spread row (min - max across trials). */
   public static List<List<String>> trials(TargetSummary t) {
     List<List<String>> rows = new ArrayList<>();
+    boolean jit = hasJit(t);
     for (TrialFigures tr : t.trials().perTrial()) {
-      rows.add(
-          List.of(
-              Integer.toString(tr.trial()),
-              Long.toString(tr.requests()),
-              Units.rate(tr.throughputRps()),
-              Units.ms(tr.latencyUs().p50()),
-              Units.ms(tr.latencyUs().p99()),
-              Units.ms(tr.latencyUs().p999()),
-              Units.ms(tr.latencyUs().max()),
-              errors(tr.errors(), tr.errorRate()),
-              Units.ms(tr.lagUs().p99()),
-              tr.valid() ? "yes" : "INVALID: " + tr.invalidReason()));
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  Integer.toString(tr.trial()),
+                  Long.toString(tr.requests()),
+                  Units.rate(tr.throughputRps()),
+                  Units.ms(tr.latencyUs().p50()),
+                  Units.ms(tr.latencyUs().p99()),
+                  Units.ms(tr.latencyUs().p999()),
+                  Units.ms(tr.latencyUs().max()),
+                  errors(tr.errors(), tr.errorRate()),
+                  Units.ms(tr.lagUs().p99()),
+                  tr.valid() ? "yes" : "INVALID: " + tr.invalidReason()));
+      if (jit) {
+        row.add(tr.jit() == null ? "-" : tr.jit().describe());
+      }
+      rows.add(row);
     }
     Spread sp = t.trials().spread();
     if (t.trials().count() > 1) {
       rows.add(
-          List.of(
-              "spread (min - max)",
-              "",
-              Units.rate(sp.throughputRps().min()) + " - " + Units.rate(sp.throughputRps().max()),
-              Units.ms(sp.p50Us().min()) + " - " + Units.ms(sp.p50Us().max()),
-              Units.ms(sp.p99Us().min()) + " - " + Units.ms(sp.p99Us().max()),
-              Units.ms(sp.p999Us().min()) + " - " + Units.ms(sp.p999Us().max()),
-              "",
-              "",
-              "",
-              ""));
+          new ArrayList<>(
+              List.of(
+                  "spread (min - max)",
+                  "",
+                  Units.rate(sp.throughputRps().min())
+                      + " - "
+                      + Units.rate(sp.throughputRps().max()),
+                  Units.ms(sp.p50Us().min()) + " - " + Units.ms(sp.p50Us().max()),
+                  Units.ms(sp.p99Us().min()) + " - " + Units.ms(sp.p99Us().max()),
+                  Units.ms(sp.p999Us().min()) + " - " + Units.ms(sp.p999Us().max()),
+                  "",
+                  "",
+                  "",
+                  "")));
+      if (jit) {
+        rows.get(rows.size() - 1).add("");
+      }
     }
     return rows;
   }
