@@ -119,7 +119,8 @@ final class JitSettling {
         Workload round =
             w.singlePhase("settle-" + n, n == 1 ? w.warmup() : Duration.ZERO, settle.round());
         AtomicReference<ProcessSampler.Snapshot> roundStart = new AtomicReference<>();
-        if (n > 1) {
+        if (round.warmup().isZero()) {
+          // no warm-up in this round: it is all measured
           roundStart.set(sampler.snapshot());
         }
         LoadResult r =
