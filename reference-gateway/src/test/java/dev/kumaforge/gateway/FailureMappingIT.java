@@ -28,14 +28,10 @@ class FailureMappingIT {
   }
 
   @BothTransports
-  void connectErrorIs502(String transport) {
-    TestUpstream dead;
-    try (TestUpstream u = new TestUpstream("dead")) {
-      dead = u;
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    try (GatewayFixture gw = new GatewayFixture(transport, config(dead.address(), "", ""))) {
+  void connectErrorIs502(String transport) throws Exception {
+    try (java.net.Socket dead = TestUpstream.refusingPort();
+        GatewayFixture gw =
+            new GatewayFixture(transport, config("127.0.0.1:" + dead.getLocalPort(), "", ""))) {
       HttpResponse<String> r = gw.get("/x");
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).contains("\"code\":\"connect_error\"");

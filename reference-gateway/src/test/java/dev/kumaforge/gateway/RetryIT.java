@@ -66,11 +66,15 @@ class RetryIT {
 
   @BothTransports
   void connectFailureMovesToAnotherEndpointEvenForPost(String transport) throws Exception {
-    TestUpstream dead = new TestUpstream("dead");
-    dead.close();
-    try (TestUpstream u = new TestUpstream("alive");
+    // a port a closed server had just freed was once taken by another test's server (405)
+    try (java.net.Socket dead = TestUpstream.refusingPort();
+        TestUpstream u = new TestUpstream("alive");
         GatewayFixture gw =
-            new GatewayFixture(transport, config(ep(dead) + ", " + ep(u), "{numRetries: 1}"))) {
+            new GatewayFixture(
+                transport,
+                config(
+                    "{address: \"127.0.0.1:" + dead.getLocalPort() + "\"}, " + ep(u),
+                    "{numRetries: 1}"))) {
       for (int i = 0; i < 6; i++) {
         assertThat(gw.post("/x", "{}").statusCode()).isEqualTo(200);
       }

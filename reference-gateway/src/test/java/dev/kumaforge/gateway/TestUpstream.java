@@ -82,6 +82,18 @@ final class TestUpstream implements AutoCloseable {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /**
+   * A loopback port nobody listens on, held until the socket is closed: bound, never listening and
+   * without SO_REUSEADDR, so a connection to it is refused and no server started meanwhile (by
+   * another test in a parallel fork) can take it, as one could a port a closed server just freed.
+   */
+  static java.net.Socket refusingPort() throws IOException {
+    java.net.Socket s = new java.net.Socket();
+    s.setReuseAddress(false);
+    s.bind(new InetSocketAddress("127.0.0.1", 0));
+    return s;
+  }
+
   void behave(Behaviour b) {
     this.behaviour = b;
   }
