@@ -141,17 +141,23 @@ public final class ProcessSampler implements AutoCloseable {
   /** {@code [user ms, system ms]} since process start, or null when unavailable. */
   static long[] readCpuMillis(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String afterComm = stat.substring(stat.lastIndexOf(')') + 2);
-      String[] f = afterComm.split(" ");
-      long utime = Long.parseLong(f[11]);
-      long stime = Long.parseLong(f[12]);
-      return new long[] {
-        utime * 1000 / CLOCK_TICKS_PER_SECOND, stime * 1000 / CLOCK_TICKS_PER_SECOND
-      };
+      return statCpuMillis(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * {@code [user ms, system ms]} of a {@code /proc/<pid>/stat} or {@code
+   * /proc/<pid>/task/<tid>/stat} line (fields 14 and 15, counted after the command name, which may
+   * hold spaces).
+   */
+  private static long[] statCpuMillis(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return new long[] {
+      Long.parseLong(f[11]) * 1000 / CLOCK_TICKS_PER_SECOND,
+      Long.parseLong(f[12]) * 1000 / CLOCK_TICKS_PER_SECOND
+    };
   }
 
   /**
@@ -182,8 +188,8 @@ public final class ProcessSampler implements AutoCloseable {
         if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) {
           continue;
         }
-        String[] f = stat.substring(close + 2).split(" ");
-        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
+        long[] cpu = statCpuMillis(stat);
+        total += cpu[0] + cpu[1];
         any = true;
       }
     } catch (IOException | RuntimeException e) {

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Drives a JVM target in rounds until its JIT compiler threads are quiet ({@code
@@ -112,17 +111,12 @@ final class JitSettling {
       throw new UncheckedIOException("cannot create a folder for the JIT settle rounds", e);
     }
     try {
-      Duration spent = Duration.ZERO;
       boolean settled = false;
-      while (!settled && spent.compareTo(settle.max()) < 0) {
+      while (!settled && settle.round().multipliedBy(shares.size()).compareTo(settle.max()) < 0) {
         int n = shares.size() + 1;
         Workload round =
             w.singlePhase("settle-" + n, n == 1 ? w.warmup() : Duration.ZERO, settle.round());
-        AtomicReference<ProcessSampler.Snapshot> roundStart = new AtomicReference<>();
-        if (round.warmup().isZero()) {
-          // no warm-up in this round: it is all measured
-          roundStart.set(sampler.snapshot());
-        }
+        MeasureStart roundStart = new MeasureStart(sampler, round.warmup());
         LoadResult r =
             new OpenLoopEngine()
                 .run(
@@ -133,12 +127,7 @@ final class JitSettling {
                     scratch.resolve("round-" + n),
                     target.name(),
                     trial,
-                    p -> {
-                      if (roundStart.get() == null && !"warmup".equals(p.phase())) {
-                        roundStart.set(sampler.snapshot());
-                      }
-                      console.status(Loads.status(p));
-                    });
+                    roundStart.listener(console));
         console.endStatus();
         ProcessSampler.Snapshot end = sampler.snapshot();
         double share =
@@ -151,7 +140,6 @@ final class JitSettling {
               "the target's JIT compiler threads could no longer be read");
         }
         shares.add(share);
-        spent = spent.plus(settle.round());
         settled = share < settle.quiet().value();
         if (r.errors() > 0) {
           console.line(

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Drives one trial's load through the open-loop engine or Gatling and shows its progress. */
 final class Loads {
@@ -40,10 +39,7 @@ final class Loads {
     }
     // Target CPU is read at the start and end of the measured phases only (warm-up and JIT
     // excluded): average cores used while measured / achieved rate = CPU time per request.
-    AtomicReference<ProcessSampler.Snapshot> measureStart = new AtomicReference<>();
-    if (sampler != null && scenario.workload().warmup().isZero()) {
-      measureStart.set(sampler.snapshot());
-    }
+    MeasureStart measureStart = new MeasureStart(sampler, scenario.workload().warmup());
     LoadResult result;
     if (scenario.workload().engine() == Engine.GATLING) {
       console.line("  " + target.name() + " trial " + trial + ": Gatling running (forked JVM)");
@@ -51,16 +47,7 @@ final class Loads {
       try {
         outcome =
             GatlingLauncher.run(
-                scenario,
-                URI.create(url),
-                trialDir,
-                target.name(),
-                trial,
-                () -> {
-                  if (sampler != null && measureStart.get() == null) {
-                    measureStart.set(sampler.snapshot());
-                  }
-                });
+                scenario, URI.create(url), trialDir, target.name(), trial, measureStart::begin);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while Gatling ran", e);
@@ -70,7 +57,7 @@ final class Loads {
       }
       result = outcome.result();
     } else {
-      result = openLoop(scenario, target, trial, url, trialDir, sampler, console, measureStart);
+      result = openLoop(scenario, target, trial, url, trialDir, console, measureStart);
     }
     LoadResult finished =
         finish(scenario, target, trial, trialDir, sampler, console, measureStart, result);
@@ -86,9 +73,8 @@ final class Loads {
       int trial,
       String url,
       Path trialDir,
-      ProcessSampler sampler,
       Console console,
-      AtomicReference<ProcessSampler.Snapshot> measureStart) {
+      MeasureStart measureStart) {
     LoadResult result =
         new OpenLoopEngine()
             .run(
@@ -98,14 +84,7 @@ final class Loads {
                 trialDir,
                 target.name(),
                 trial,
-                p -> {
-                  if (sampler != null
-                      && measureStart.get() == null
-                      && !"warmup".equals(p.phase())) {
-                    measureStart.set(sampler.snapshot());
-                  }
-                  console.status(status(p));
-                });
+                measureStart.listener(console));
     console.endStatus();
     return result;
   }
@@ -117,7 +96,7 @@ final class Loads {
       Path trialDir,
       ProcessSampler sampler,
       Console console,
-      AtomicReference<ProcessSampler.Snapshot> measureStart,
+      MeasureStart measureStart,
       LoadResult result) {
     String cpu = "";
     if (sampler != null && measureStart.get() != null && result.achievedRps() > 0) {

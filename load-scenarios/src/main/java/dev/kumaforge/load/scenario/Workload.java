@@ -139,6 +139,22 @@ public record Workload(
 
   /** The same workload with {@code busyPoll} set to {@code on}. */
   public Workload withBusyPoll(boolean on) {
+    return with(engine, warmup, phases, tenants, on);
+  }
+
+  /**
+   * This workload on the open-loop engine with {@code warmup} and one constant phase {@code name}
+   * lasting {@code duration}, at the first phase's starting rate (closed-loop: the same
+   * concurrency); Gatling's tenants are dropped.
+   */
+  public Workload singlePhase(String name, Duration warmup, Duration duration) {
+    Phase phase = Phase.constant(name, closedLoop() ? null : phases.get(0).startRate(), duration);
+    return with(Engine.OPEN_LOOP, warmup, List.of(phase), null, busyPoll);
+  }
+
+  /** This workload with the given engine, warm-up, phases, tenants and busy polling. */
+  private Workload with(
+      Engine engine, Duration warmup, List<Phase> phases, Tenants tenants, Boolean busyPoll) {
     return new Workload(
         engine,
         warmup,
@@ -153,30 +169,6 @@ public record Workload(
         request,
         requests,
         tenants,
-        on);
-  }
-
-  /**
-   * This workload on the open-loop engine with {@code warmup} and one constant phase {@code name}
-   * lasting {@code duration}, at the first phase's starting rate (closed-loop: the same
-   * concurrency); Gatling's tenants are dropped.
-   */
-  public Workload singlePhase(String name, Duration warmup, Duration duration) {
-    Phase phase = Phase.constant(name, closedLoop() ? null : phases.get(0).startRate(), duration);
-    return new Workload(
-        Engine.OPEN_LOOP,
-        warmup,
-        arrivals,
-        burstiness,
-        timeout,
-        maxConnections,
-        maxLag,
-        concurrency,
-        thinkTime,
-        List.of(phase),
-        request,
-        requests,
-        null,
         busyPoll);
   }
 
