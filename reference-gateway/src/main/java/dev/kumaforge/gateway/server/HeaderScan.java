@@ -273,6 +273,12 @@ final class HeaderScan
           while (i < n) {
             int before = state;
             if (state == HEAD) {
+              if (skippable()) {
+                i = skipLine(buf, base, i, n);
+                if (i == n) {
+                  continue;
+                }
+              }
               int r = head(buf.get(base + i) & 0xff);
               i++;
               if (r < 0) {
@@ -336,6 +342,36 @@ final class HeaderScan
           forward = forward.concat(bytes.slice(from, bytes.size()));
         }
         return forward;
+      }
+
+      /**
+       * Whether the bytes up to the next CR or LF need no look one by one: the rest of the request
+       * line (only its last 8 bytes matter) or a value of a header the scanner does not check.
+       */
+      private boolean skippable() {
+        return !prevCr && lineLen > 0 && (lineIndex == 0 || !(inName || credential || valueCl));
+      }
+
+      /**
+       * Skips from {@code i} to the next CR or LF in {@code buf} (or its end), doing what {@link
+       * #head} does for each skipped byte; returns the index reached.
+       */
+      private int skipLine(ByteBuffer buf, int base, int i, int n) {
+        int j = i;
+        while (j < n) {
+          byte c = buf.get(base + j);
+          if (c == '\r' || c == '\n') {
+            break;
+          }
+          j++;
+        }
+        if (lineIndex == 0) {
+          for (int k = Math.max(i, j - 8); k < j; k++) {
+            lineTail = (lineTail << 8) | (buf.get(base + k) & 0xff);
+          }
+        }
+        lineLen += j - i;
+        return j;
       }
 
       /** 0: go on, 1: the header section ended, -1: refused. */

@@ -46,14 +46,17 @@ class HeaderScanTest {
   private record Out(String text, HeaderScan.Refusal refusal) {}
 
   private static Out scan(String input, boolean bytewise) throws Exception {
+    return scan(input, bytewise ? 1 : Integer.MAX_VALUE);
+  }
+
+  /** Scans {@code input} arriving in segments of {@code segment} bytes. */
+  private static Out scan(String input, int segment) throws Exception {
     List<TLSProtocol.SslTlsInbound> in = new ArrayList<>();
     byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
-    if (bytewise) {
-      for (byte b : bytes) {
-        in.add(new TLSProtocol.SessionBytes(null, ByteString.fromArray(new byte[] {b})));
-      }
-    } else {
-      in.add(new TLSProtocol.SessionBytes(null, ByteString.fromArray(bytes)));
+    for (int i = 0; i < bytes.length; i += segment) {
+      byte[] part =
+          java.util.Arrays.copyOfRange(bytes, i, (int) Math.min(bytes.length, (long) i + segment));
+      in.add(new TLSProtocol.SessionBytes(null, ByteString.fromArray(part)));
     }
     HeaderScan.Verdict verdict = new HeaderScan.Verdict();
     List<TLSProtocol.SslTlsInbound> out =
@@ -79,9 +82,9 @@ class HeaderScanTest {
 
   @Test
   void validRequestsPassUnchangedWhateverTheSegments() throws Exception {
-    for (boolean bytewise : new boolean[] {false, true}) {
-      Out out = scan(VALID, bytewise);
-      assertThat(out.text()).as("bytewise %s", bytewise).isEqualTo(VALID);
+    for (int segment = 1; segment <= VALID.length(); segment++) {
+      Out out = scan(VALID, segment);
+      assertThat(out.text()).as("segments of %d", segment).isEqualTo(VALID);
       assertThat(out.refusal()).isNull();
     }
   }
@@ -104,10 +107,16 @@ class HeaderScanTest {
 
   @Test
   void transferEncodingOnHttp10AndOversizedCredentialsAreRefused() throws Exception {
-    Out te =
-        scan("POST /x HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", true);
-    assertThat(te.text()).isEqualTo(synthetic());
-    assertThat(te.refusal()).isEqualTo(HeaderScan.Refusal.TE_HTTP10);
+    String http10 =
+        "POST /a/longer/path?q=1 HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    for (int segment : new int[] {1, 2, 3, 5, 7, 9, 13, Integer.MAX_VALUE}) {
+      Out te = scan(http10, segment);
+      assertThat(te.text()).as("segments of %d", segment).isEqualTo(synthetic());
+      assertThat(te.refusal()).isEqualTo(HeaderScan.Refusal.TE_HTTP10);
+      // the same on HTTP/1.1 is a valid chunked request
+      String http11 = http10.replace("HTTP/1.0", "HTTP/1.1");
+      assertThat(scan(http11, segment).text()).as("segments of %d", segment).isEqualTo(http11);
+    }
 
     for (String name : new String[] {"Authorization", "X-API-Key"}) {
       Out big = scan("GET /x HTTP/1.1\r\n" + name + ": " + "k".repeat(65) + "\r\n\r\n", false);
