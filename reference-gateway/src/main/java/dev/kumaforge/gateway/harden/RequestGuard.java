@@ -31,8 +31,14 @@ public final class RequestGuard {
    *
    * @param request the request to continue with (normalised path, owned headers dropped)
    * @param refusal non-null when the request is refused
+   * @param path an admitted request's path as {@code request.getUri().path()} renders it (rendered
+   *     once here and routed on; null otherwise)
    */
-  public record Result(HttpRequest request, HttpResponse refusal) {}
+  public record Result(HttpRequest request, HttpResponse refusal, String path) {
+    Result(HttpRequest request, HttpResponse refusal) {
+      this(request, refusal, null);
+    }
+  }
 
   private final Limits limits;
 
@@ -51,8 +57,10 @@ public final class RequestGuard {
       return refuse(request, 400, "bad_path", e.getMessage());
     }
     HttpRequest out = request;
+    String routed = path;
     if (normalized != path) {
       out = out.withUri(out.getUri().path(normalized));
+      routed = out.getUri().path();
     }
     long headerBytes = 0;
     long credentialBytes = 0;
@@ -103,7 +111,7 @@ public final class RequestGuard {
       out = out.withHeaders(kept);
     }
     out = BodyGuard.wrap(out, limits.maxBodySize().bytes(), limits.bodyTimeout());
-    return new Result(out, null);
+    return new Result(out, null, routed);
   }
 
   /** A refusal that closes the connection: the request body, if any, is not read. */

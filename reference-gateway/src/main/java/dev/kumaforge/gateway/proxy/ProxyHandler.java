@@ -107,23 +107,24 @@ public final class ProxyHandler
                   return CompletableFuture.completedFuture(r.refusal());
                 }
                 try {
-                  return route(r.request(), start);
+                  return route(r.request(), checked.path(), start);
                 } catch (RuntimeException e) {
                   return internalError(r.request(), e);
                 }
               },
               ctx.dispatcher());
     }
-    return route(checked.request(), start);
+    return route(checked.request(), checked.path(), start);
   }
 
-  private CompletionStage<HttpResponse> route(HttpRequest request, long start) {
+  /** Routes {@code request}, whose (normalized) path is {@code path}. */
+  private CompletionStage<HttpResponse> route(HttpRequest request, String path, long start) {
     Snapshot snap = snapshot.get();
     Router<RouteRuntime> router = snap.router();
-    int index = router.index(request);
+    int index = router.index(request, path);
     if (index < 0) {
       request.discardEntityBytes(ctx.materializer());
-      HttpResponse r = ErrorResponses.noRoute(request.method().value(), request.getUri().path());
+      HttpResponse r = ErrorResponses.noRoute(request.method().value(), path);
       ctx.metrics().request(NO_ROUTE, 404, ctx.clock().nanoTime() - start);
       return CompletableFuture.completedFuture(r);
     }

@@ -54,7 +54,14 @@ public final class Router<T> {
 
   /** The index of the best matching entry, or -1; see {@link #target} and {@link #prefix}. */
   public int index(HttpRequest request) {
-    String path = request.getUri().path();
+    return index(request, request.getUri().path());
+  }
+
+  /**
+   * {@link #index(HttpRequest)} with the request's path already rendered ({@code
+   * request.getUri().path()}), which saves rendering it again.
+   */
+  public int index(HttpRequest request, String path) {
     for (int i = 0; i < matchers.length; i++) {
       if (matchers[i].matches(request, path)) {
         return i;
