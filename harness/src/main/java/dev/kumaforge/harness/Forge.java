@@ -52,6 +52,7 @@ public final class Forge implements Runnable {
 
   public static void main(String[] args) {
     commonPoolOfAtLeastTwoThreads();
+    nettyLeakDetectionOffUnlessSet();
     System.exit(execute(args));
   }
 
@@ -67,6 +68,22 @@ public final class Forge implements Runnable {
     String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
     if (System.getProperty(key) == null && Runtime.getRuntime().availableProcessors() <= 2) {
       System.setProperty(key, "2");
+    }
+  }
+
+  /**
+   * Netty's buffer leak detector samples one buffer in 128 at its default level and records a stack
+   * trace at every touch of a sampled buffer: 1.4% of the gateway's CPU at 20,000 req/s (perf,
+   * reference-gateway/BENCHMARK.md, "20,000 req/s: where the machine's CPU goes"), paid by the
+   * gateway, the mock backends and the load generator alike. The processes {@code forge} starts are
+   * measured, so it is off there; the tests, which start the same servers in their own JVM, keep
+   * Netty's default. {@code -Dio.netty.leakDetection.level=simple} (or {@code paranoid}) turns it
+   * back on.
+   */
+  static void nettyLeakDetectionOffUnlessSet() {
+    String key = "io.netty.leakDetection.level";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, "disabled");
     }
   }
 
