@@ -20,13 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
  * us), not the configured 2 ms; what the engine adds on top is its own error plus two loopback hops
  * and the wake-ups of both event loops.
  *
- * <p>The issue's target is 50 us. Measured here (2 shared cores) the excess at p50 was 55 us at
- * load average 3.3 and 160-430 us above that, most of it operating-system wake-ups on both sides,
- * so a 50 us assertion would be a coin toss in CI. This test asserts what must always hold -- never
- * faster than the server, and no systematic error (an excess above 1 ms would mean millisecond
- * granularity or a scheduling bug) -- and prints the figures for the record.
+ * <p>The issue's target is 50 us. With the default 2 s warm-up both JITs (engine and server share
+ * this JVM) are cold and the excess at p50 is 100 - 130 us; warmed ({@code
+ * -Dforge.precision.warmup=90 -Dforge.precision.measured=20}, 18,000 requests first) it was 51 us
+ * at p50 and 206 us at p90 on a quiet 2-core VM, where a C pair doing the same exchange over
+ * loopback shows 15 - 25 us at p50 and 25 - 37 us at p90 (reference-gateway/BENCHMARK.md, "The
+ * machine's floor"), so most of the p90 is in the JVM stack, not the machine. A 50 us assertion
+ * would be a coin toss in CI. This test asserts what must always hold -- never faster than the
+ * server, and no systematic error (an excess above 1 ms would mean millisecond granularity or a
+ * scheduling bug) -- and prints the figures for the record.
  */
 class TimingPrecisionIT {
+  /** Warm-up seconds at 200 req/s; {@code -Dforge.precision.warmup=60} warms both JITs. */
+  private static final int WARMUP_S = Integer.getInteger("forge.precision.warmup", 2);
+
+  /** Measured seconds at 200 req/s ({@code -Dforge.precision.measured}). */
+  private static final int MEASURED_S = Integer.getInteger("forge.precision.measured", 4);
+
   @TempDir Path dir;
 
   @Test
@@ -69,7 +79,10 @@ class TimingPrecisionIT {
           new OpenLoopEngine()
               .run(
                   OpenLoopEngineIT.workload(
-                          200, Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(2))
+                          200,
+                          Duration.ofSeconds(WARMUP_S),
+                          Duration.ofSeconds(MEASURED_S),
+                          Duration.ofSeconds(2))
                       .withBusyPoll(busyPoll),
                   1,
                   server.uri(),
@@ -79,8 +92,8 @@ class TimingPrecisionIT {
                   ProgressListener.NONE);
       Histogram service = server.serviceTimes();
       Histogram latency = Hlogs.totals(out.resolve(HlogTags.LATENCY_LOG)).get(HlogTags.LATENCY);
-      assertThat(r.ok()).isEqualTo(800);
-      assertThat(latency.getTotalCount()).isEqualTo(800);
+      assertThat(r.ok()).isEqualTo(200L * MEASURED_S);
+      assertThat(latency.getTotalCount()).isEqualTo(200L * MEASURED_S);
 
       long serverP50 = service.getValueAtPercentile(50);
       long p50 = latency.getValueAtPercentile(50);
