@@ -38,11 +38,15 @@ public final class OpenLoopDriver {
   /**
    * How long before an intended send the event loop stops sleeping and polls instead ({@code
    * epoll_wait} with timeout 0, then its due tasks; see {@link BusyPollStrategy}): a timer wake-up
-   * is late by the kernel's timer slack (50 us by default) plus the thread's wake-up time, which
-   * would count as latency. Polling handles reads meanwhile and costs at most this much CPU per
-   * send; at high rates the gaps are shorter and the loop is busy anyway.
+   * is late by the kernel's timer slack (50 us by default, more on a VM) plus the thread's wake-up
+   * time, which would count as latency. Polling handles reads meanwhile and costs at most the
+   * window in CPU per send; at high rates the gaps are shorter and the loop is busy anyway. The
+   * window follows the lateness of the loop's own timer wake-ups ({@link SpinWindow}).
    */
-  static final long SPIN_NANOS = 100_000L;
+  private final SpinWindow spin = new SpinWindow();
+
+  /** When the timer that sleeps until the next spin is due (nanoTime), 0 when none is pending. */
+  private long wakeDue;
 
   /** Connection attempts in progress at once; more waiting requests queue for them. */
   private static final int MAX_CONCURRENT_CONNECTS = 8;
@@ -127,7 +131,7 @@ public final class OpenLoopDriver {
 
   /**
    * Polls the event loop instead of sleeping also while requests are in flight (not only while a
-   * send is due within {@link #SPIN_NANOS}); the loop's {@link BusyPollStrategy} asks {@link
+   * send is due within the spin window); the loop's {@link BusyPollStrategy} asks {@link
    * #wantsBusyPoll()}.
    */
   public void busyPoll(boolean on) {
@@ -138,7 +142,7 @@ public final class OpenLoopDriver {
   public boolean wantsBusyPoll() {
     return !finished
         && ((busyPoll && inFlight > 0)
-            || (nextSendAt != Long.MAX_VALUE && nextSendAt - System.nanoTime() <= SPIN_NANOS));
+            || (nextSendAt != Long.MAX_VALUE && nextSendAt - System.nanoTime() <= spin.nanos()));
   }
 
   /** Starts the schedule at {@code startNanos} (a {@link System#nanoTime()} value). */
@@ -228,6 +232,10 @@ public final class OpenLoopDriver {
   }
 
   private void tick() {
+    if (wakeDue != 0) {
+      spin.observe(System.nanoTime() - wakeDue);
+      wakeDue = 0;
+    }
     if (scheduleDone) {
       return;
     }
@@ -237,11 +245,17 @@ public final class OpenLoopDriver {
       long now = System.nanoTime();
       long wait = intended - now;
       if (wait > 0) {
-        // Sleep on a timer until SPIN_NANOS before the send; from then on the event loop polls
-        // (see wantsBusyPoll), handling reads, and runs this task at the exact moment.
+        // Sleep on a timer until the spin window before the send; from then on the event loop
+        // polls (see wantsBusyPoll), handling reads, and runs this task at the exact moment. Only
+        // a sleeping wake-up tells how late this machine's timers are.
         nextSendAt = intended;
-        loop.schedule(
-            this::tick, wait > SPIN_NANOS ? wait - SPIN_NANOS : wait, TimeUnit.NANOSECONDS);
+        long window = spin.nanos();
+        if (wait > window) {
+          wakeDue = now + wait - window;
+          loop.schedule(this::tick, wait - window, TimeUnit.NANOSECONDS);
+        } else {
+          loop.schedule(this::tick, wait, TimeUnit.NANOSECONDS);
+        }
         return;
       }
       dispatch(intended, schedule.peekMeasured(), now, false);
