@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -16,7 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -196,6 +200,170 @@ class ProxyIT {
         assertThat(accepted.get()).isEqualTo(2);
       }
     }
+  }
+
+  /**
+   * An upstream may answer before the request body has ended and keep the connection (it would read
+   * the rest afterwards). A request written there would land in the middle of that body (a 502, or
+   * two corrupted requests): both transports close such a connection instead of reusing it, as
+   * nginx does.
+   */
+  @BothTransports
+  void aConnectionAnsweredBeforeItsRequestBodyEndedIsNotReused(String transport) throws Exception {
+    List<String> received = Collections.synchronizedList(new ArrayList<>());
+    try (ServerSocket server = upstreamLogging(true, received);
+        GatewayFixture gw = gatewayTo(transport, server);
+        Socket a = connect(gw)) {
+      OutputStream out = a.getOutputStream();
+      out.write(
+          "POST /v1/a HTTP/1.1\r\nhost: gw\r\ncontent-length: 10\r\n\r\n01234"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // the upstream has answered A while A's body is still coming
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> received.contains("connection 1: answered /v1/a"));
+      await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> true);
+      HttpResponse<String> b = gw.get("/v1/b");
+      assertThat(b.statusCode()).as(b.body()).isEqualTo(200);
+      out.write("56789".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      RawHttp.Answer answer = RawHttp.read(a, false);
+      assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+      assertThat(received)
+          .contains("connection 2: answered /v1/b")
+          .noneMatch(r -> r.contains("bad head"));
+    }
+  }
+
+  /**
+   * The other side of the test above: a body that came in two reads ends on the wire with its last
+   * byte, before the upstream (which reads it whole first) answers, so the connection is reused.
+   * Each of the 20 rounds is a race between the body's end and the answer it provokes.
+   */
+  @BothTransports
+  void aConnectionWhoseStreamedBodyEndedBeforeItsAnswerIsReused(String transport) throws Exception {
+    List<String> received = Collections.synchronizedList(new ArrayList<>());
+    try (ServerSocket server = upstreamLogging(false, received);
+        GatewayFixture gw = gatewayTo(transport, server);
+        Socket a = connect(gw)) {
+      OutputStream out = a.getOutputStream();
+      for (int i = 0; i < 20; i++) {
+        out.write(
+            "POST /v1/a HTTP/1.1\r\nhost: gw\r\ncontent-length: 10\r\n\r\n01234"
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        await().pollDelay(Duration.ofMillis(20)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        out.write("56789".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        RawHttp.Answer answer = RawHttp.read(a, false);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+      }
+      assertThat(received)
+          .filteredOn(r -> r.contains("body of /v1/a: 0123456789"))
+          .hasSize(20)
+          .allMatch(r -> r.startsWith("connection 1: "));
+    }
+  }
+
+  /**
+   * A raw upstream on port 0 whose connections are served by {@link #answerFirstThenRead} ({@code
+   * answerFirst}) or answer each request after reading its body; every connection on a thread of
+   * its own.
+   */
+  private static ServerSocket upstreamLogging(boolean answerFirst, List<String> log)
+      throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor =
+        new Thread(
+            () -> {
+              for (int n = 1; !server.isClosed(); n++) {
+                try {
+                  Socket s = server.accept();
+                  String conn = "connection " + n + ": ";
+                  Thread t = new Thread(() -> answerFirstThenRead(s, conn, log, answerFirst));
+                  t.setDaemon(true);
+                  t.start();
+                } catch (IOException e) {
+                  // closed
+                }
+              }
+            });
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return server;
+  }
+
+  private static GatewayFixture gatewayTo(String transport, ServerSocket upstream) {
+    return new GatewayFixture(
+        transport,
+        """
+        backends:
+          - name: api
+            endpoints: [{address: "127.0.0.1:%d"}]
+        routes:
+          - name: all
+            backendRefs: [{name: api}]
+        """
+            .formatted(upstream.getLocalPort()));
+  }
+
+  private static Socket connect(GatewayFixture gw) throws IOException {
+    URI u = URI.create(gw.url("/"));
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(u.getHost(), u.getPort()));
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  /**
+   * Serves one connection: per request, answers from the head alone (keep-alive) and then reads the
+   * body, or with {@code answerFirst} false the other way round; records what it did in {@code
+   * log}, each line starting with {@code conn} ("bad head" for a head that is not a request line).
+   */
+  private static void answerFirstThenRead(
+      Socket s, String conn, List<String> log, boolean answerFirst) {
+    try (s) {
+      InputStream in = s.getInputStream();
+      while (true) {
+        String head = readHead(in);
+        if (head.isEmpty()) {
+          return;
+        }
+        String[] line = head.split("\r\n", 2)[0].split(" ");
+        if (line.length != 3 || !line[2].equals("HTTP/1.1")) {
+          log.add(conn + "bad head: " + head);
+          return;
+        }
+        if (answerFirst) {
+          answer(s, conn, line[1], log);
+        }
+        int length = contentLength(head);
+        if (length > 0) {
+          log.add(
+              conn
+                  + "body of "
+                  + line[1]
+                  + ": "
+                  + new String(in.readNBytes(length), StandardCharsets.US_ASCII));
+        }
+        if (!answerFirst) {
+          answer(s, conn, line[1], log);
+        }
+      }
+    } catch (IOException e) {
+      log.add(conn + "closed: " + e);
+    }
+  }
+
+  private static void answer(Socket s, String conn, String path, List<String> log)
+      throws IOException {
+    s.getOutputStream()
+        .write(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    log.add(conn + "answered " + path);
   }
 
   private static String readHead(InputStream in) throws IOException {

@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,6 +29,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -72,6 +74,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private UpstreamQueue.Callback callback;
   private HttpResponse head;
   private boolean keepAlive;
+  private boolean requestEnded;
   private List<ByteString> chunks;
   private Body body;
   private Throwable cause;
@@ -132,31 +135,51 @@ final class Connection extends ChannelInboundHandlerAdapter {
       return;
     }
     channel.writeAndFlush(out, channel.voidPromise());
-    if (!(out instanceof FullHttpRequest)) {
-      streamBody(request.entity());
+    requestEnded = out instanceof FullHttpRequest;
+    if (!requestEnded) {
+      streamBody(request.entity(), s);
     }
     channel.read();
   }
 
-  /** Writes a streamed request body chunk by chunk, each after the previous one was written. */
-  private void streamBody(HttpEntity entity) {
+  /**
+   * Writes the streamed body of request {@code s} chunk by chunk, each after the previous one was
+   * written, then its end. A body with a length ends with its last byte: that chunk goes out as the
+   * last content in the same loop task that marks the request ended, so a response that the body's
+   * end provoked always finds it marked ({@link #released} then keeps the connection). A chunked
+   * body ends when its source completes.
+   */
+  private void streamBody(HttpEntity entity, long s) {
     Channel ch = channel;
+    long length = entity.getContentLengthOption().orElse(-1);
+    AtomicLong sent = new AtomicLong();
     entity
         .getDataBytes()
         .runWith(
             Sink.<ByteString>foreachAsync(
                 1,
                 bs -> {
+                  boolean last = sent.addAndGet(bs.size()) == length;
+                  ByteBuf data = Unpooled.wrappedBuffer(bs.toArray());
                   CompletableFuture<Void> written = new CompletableFuture<>();
-                  ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bs.toArray())))
-                      .addListener(
-                          f -> {
-                            if (f.isSuccess()) {
-                              written.complete(null);
-                            } else {
-                              written.completeExceptionally(f.cause());
-                            }
-                          });
+                  onLoop(
+                      () -> {
+                        if (last) {
+                          requestEnded(s);
+                        }
+                        ch.writeAndFlush(
+                                last
+                                    ? new DefaultLastHttpContent(data)
+                                    : new DefaultHttpContent(data))
+                            .addListener(
+                                f -> {
+                                  if (f.isSuccess()) {
+                                    written.complete(null);
+                                  } else {
+                                    written.completeExceptionally(f.cause());
+                                  }
+                                });
+                      });
                   return written;
                 }),
             pool.materializer())
@@ -164,10 +187,24 @@ final class Connection extends ChannelInboundHandlerAdapter {
             (done, err) -> {
               if (err != null) {
                 ch.close();
-              } else {
-                ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+              } else if (sent.get() != length) {
+                onLoop(
+                    () -> {
+                      if (requestEnded(s)) {
+                        ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+                      }
+                    });
               }
             });
+  }
+
+  /** Marks request {@code s} ended, if it is still this connection's request and was not yet. */
+  private boolean requestEnded(long s) {
+    if (seq != s || requestEnded) {
+      return false;
+    }
+    requestEnded = true;
+    return true;
   }
 
   /** The caller gave up on request {@code s} (its timer fired): close the connection. */
@@ -308,13 +345,17 @@ final class Connection extends ChannelInboundHandlerAdapter {
     pool.deliver(cb, new Success<>(response));
   }
 
-  /** The response is complete: the connection serves the next request or closes. */
+  /**
+   * The response is complete: the connection serves the next request, or closes when the upstream
+   * asked for it or answered before the request's end was written (as nginx's keepalive and the
+   * Pekko pool do): a request written there would land in the middle of the previous body.
+   */
   private void released() {
     state = IDLE;
     callback = null;
     head = null;
     chunks = null;
-    if (keepAlive && channel.isActive()) {
+    if (keepAlive && requestEnded && channel.isActive()) {
       pool.available(this);
     } else {
       channel.close();
