@@ -29,6 +29,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -75,6 +76,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private HttpResponse head;
   private boolean keepAlive;
   private boolean requestEnded;
+  // set when the connection closes before the streamed body of its request ended (an early answer):
+  // the rest of the body is then read and dropped, so the client's connection stays usable
+  private AtomicBoolean dropBody;
   private List<ByteString> chunks;
   private Body body;
   private Throwable cause;
@@ -136,8 +140,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
     channel.writeAndFlush(out, channel.voidPromise());
     requestEnded = out instanceof FullHttpRequest;
+    dropBody = null;
     if (!requestEnded) {
-      streamBody(request.entity(), s);
+      dropBody = new AtomicBoolean();
+      streamBody(request.entity(), s, dropBody);
     }
     channel.read();
   }
@@ -147,9 +153,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
    * written, then its end. A body with a length ends with its last byte: that chunk goes out as the
    * last content in the same loop task that marks the request ended, so a response that the body's
    * end provoked always finds it marked ({@link #released} then keeps the connection). A chunked
-   * body ends when its source completes.
+   * body ends when its source completes. Once {@code drop} is set the rest is read and dropped.
    */
-  private void streamBody(HttpEntity entity, long s) {
+  private void streamBody(HttpEntity entity, long s, AtomicBoolean drop) {
     Channel ch = channel;
     long length = entity.getContentLengthOption().orElse(-1);
     AtomicLong sent = new AtomicLong();
@@ -159,6 +165,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             Sink.<ByteString>foreachAsync(
                 1,
                 bs -> {
+                  if (drop.get()) {
+                    return CompletableFuture.completedFuture(null);
+                  }
                   boolean last = sent.addAndGet(bs.size()) == length;
                   ByteBuf data = Unpooled.wrappedBuffer(bs.toArray());
                   CompletableFuture<Void> written = new CompletableFuture<>();
@@ -173,7 +182,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                                     : new DefaultHttpContent(data))
                             .addListener(
                                 f -> {
-                                  if (f.isSuccess()) {
+                                  if (f.isSuccess() || drop.get()) {
                                     written.complete(null);
                                   } else {
                                     written.completeExceptionally(f.cause());
@@ -348,7 +357,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
   /**
    * The response is complete: the connection serves the next request, or closes when the upstream
    * asked for it or answered before the request's end was written (as nginx's keepalive and the
-   * Pekko pool do): a request written there would land in the middle of the previous body.
+   * Pekko pool do): a request written there would land in the middle of the previous body. The rest
+   * of such a body is then dropped as it comes, so the client can send it and keep its connection.
    */
   private void released() {
     state = IDLE;
@@ -358,6 +368,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     if (keepAlive && requestEnded && channel.isActive()) {
       pool.available(this);
     } else {
+      if (!requestEnded && dropBody != null) {
+        dropBody.set(true);
+      }
       channel.close();
     }
   }
