@@ -104,7 +104,9 @@ final class Exchange {
                 (strict, err) -> {
                   if (err != null) {
                     fail(
-                        UpstreamFailure.RESET, "reading the request body: " + err.getMessage(), -1);
+                        UpstreamFailure.RESET,
+                        "reading the request body: " + UpstreamFailure.describe(err),
+                        -1);
                   } else {
                     request = request.withEntity(strict);
                     replayable = true;
@@ -242,7 +244,7 @@ final class Exchange {
       }
       if (error != null) {
         UpstreamFailure kind = UpstreamFailure.classify(error);
-        onTryFailure(endpoint, kind, String.valueOf(UpstreamFailure.unwrap(error).getMessage()));
+        onTryFailure(endpoint, kind, UpstreamFailure.describe(error));
       } else {
         onResponse(endpoint, response);
       }

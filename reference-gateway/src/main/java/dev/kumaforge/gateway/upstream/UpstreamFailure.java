@@ -115,6 +115,16 @@ public enum UpstreamFailure {
     return RESET;
   }
 
+  /**
+   * What went wrong, for an error answer and the log: the unwrapped failure's message, or its class
+   * name when it has none (as some stream failures have).
+   */
+  public static String describe(Throwable t) {
+    Throwable e = unwrap(t);
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getName() : m;
+  }
+
   /** Strips CompletionException and ExecutionException wrappers. */
   public static Throwable unwrap(Throwable t) {
     Throwable e = t;

@@ -12,7 +12,10 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
-/** {@link UpstreamFailure#classify} for the Netty transport's exceptions. */
+/**
+ * {@link UpstreamFailure#classify} for the Netty transport's exceptions, and {@link
+ * UpstreamFailure#describe}.
+ */
 class UpstreamFailureTest {
   @Test
   void nettyConnectFailuresAreConnectErrors() {
@@ -51,5 +54,14 @@ class UpstreamFailureTest {
         .isEqualTo(UpstreamFailure.RESET);
     assertThat(UpstreamFailure.classify(new IOException("upstream closed the connection")))
         .isEqualTo(UpstreamFailure.RESET);
+  }
+
+  @Test
+  void aFailureWithoutAMessageIsDescribedByItsClass() {
+    assertThat(UpstreamFailure.describe(new CompletionException(new ClosedChannelException())))
+        .isEqualTo("java.nio.channels.ClosedChannelException");
+    assertThat(UpstreamFailure.describe(new IOException(" "))).isEqualTo("java.io.IOException");
+    assertThat(UpstreamFailure.describe(new CompletionException(new IOException("reset"))))
+        .isEqualTo("reset");
   }
 }
