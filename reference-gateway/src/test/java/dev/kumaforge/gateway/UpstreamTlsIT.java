@@ -17,10 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Gateway -> mock provider over TLS and mTLS; every handshake failure is a 502 tls_error. */
+/**
+ * Gateway -> mock provider over TLS and mTLS, on both upstream transports; every handshake failure
+ * is a 502 tls_error.
+ */
 class UpstreamTlsIT {
   @TempDir static Path dir;
 
@@ -65,12 +67,17 @@ class UpstreamTlsIT {
             "mock.yaml"));
   }
 
-  private static GatewayFixture gateway(MockBackends mock, boolean clientCert, String spiffeId) {
-    return gateway(mock, clientCert, spiffeId, "");
+  private static GatewayFixture gateway(
+      String transport, MockBackends mock, boolean clientCert, String spiffeId) {
+    return gateway(transport, mock, clientCert, spiffeId, "");
   }
 
   private static GatewayFixture gateway(
-      MockBackends mock, boolean clientCert, String spiffeId, String backendExtra) {
+      String transport,
+      MockBackends mock,
+      boolean clientCert,
+      String spiffeId,
+      String backendExtra) {
     String address = mock.listeners().get("p").substring("https://".length());
     String tls = "caBundle: " + dir.resolve("ca.pem");
     if (clientCert) {
@@ -84,6 +91,7 @@ class UpstreamTlsIT {
       tls += ", spiffeId: \"" + spiffeId + "\"";
     }
     return new GatewayFixture(
+        transport,
         """
         backends:
           - name: p
@@ -97,21 +105,22 @@ class UpstreamTlsIT {
             .formatted(address, tls, backendExtra));
   }
 
-  @Test
-  void mutualTlsWithTheRightSpiffeIdReachesTheBackend() {
+  @BothTransports
+  void mutualTlsWithTheRightSpiffeIdReachesTheBackend(String transport) {
     try (MockBackends mock = mock("server", true);
-        GatewayFixture gw = gateway(mock, true, "spiffe://forge.local/mock")) {
+        GatewayFixture gw = gateway(transport, mock, true, "spiffe://forge.local/mock")) {
       HttpResponse<String> r = gw.get("/v1/models");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("gpt-4o-mini");
     }
   }
 
-  @Test
-  void healthChecksSpeakMutualTls() {
+  @BothTransports
+  void healthChecksSpeakMutualTls(String transport) {
     try (MockBackends mock = mock("server", true, "1s");
         GatewayFixture gw =
             gateway(
+                transport,
                 mock,
                 true,
                 null,
@@ -131,28 +140,28 @@ class UpstreamTlsIT {
     }
   }
 
-  @Test
-  void aBackendCertificateFromAForeignCaIs502() {
+  @BothTransports
+  void aBackendCertificateFromAForeignCaIs502(String transport) {
     try (MockBackends mock = mock("foreign", false);
-        GatewayFixture gw = gateway(mock, false, null)) {
+        GatewayFixture gw = gateway(transport, mock, false, null)) {
       assertTlsError(gw);
     }
   }
 
-  @Test
-  void aBackendRequiringAClientCertificateRefusesAGatewayWithoutOne() {
+  @BothTransports
+  void aBackendRequiringAClientCertificateRefusesAGatewayWithoutOne(String transport) {
     try (MockBackends mock = mock("server", true);
-        GatewayFixture gw = gateway(mock, false, null)) {
+        GatewayFixture gw = gateway(transport, mock, false, null)) {
       HttpResponse<String> r = gw.get("/v1/models");
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).contains("\"code\":\"tls_error\"");
     }
   }
 
-  @Test
-  void aBackendWithAnotherSpiffeIdIs502() {
+  @BothTransports
+  void aBackendWithAnotherSpiffeIdIs502(String transport) {
     try (MockBackends mock = mock("server", false);
-        GatewayFixture gw = gateway(mock, false, "spiffe://forge.local/other")) {
+        GatewayFixture gw = gateway(transport, mock, false, "spiffe://forge.local/other")) {
       assertTlsError(gw);
     }
   }

@@ -257,14 +257,6 @@ public record GatewayConfig(
                 "http1 with connectionPool.transport pekko ("
                     + b.protocol().name()
                     + " needs the netty transport)");
-          } else if (b.tls() != null
-              && b.protocol() == Backend.Protocol.http1
-              && transportOf(b) == Backend.Transport.netty) {
-            bv.check(
-                false,
-                "connectionPool.transport",
-                "netty",
-                "pekko for a backend with tls (the Netty transport speaks plain HTTP only)");
           }
         });
   }
@@ -284,16 +276,16 @@ public record GatewayConfig(
     if (upstream.transport() != null) {
       return upstream.transport();
     }
-    // netty for plain HTTP (1.2-2x the req/s of the Pekko pool at about 0.6x its CPU per request),
-    // the Pekko pool for TLS backends (the Netty transport speaks plain HTTP/1.1 only)
-    return backend.tls() == null ? Backend.Transport.netty : Backend.Transport.pekko;
+    // 1.2-2x the req/s of the Pekko pool at about 0.6x its CPU per request (plain HTTP), and a
+    // connection reused only after its whole request went out (UpstreamReuseIT)
+    return Backend.Transport.netty;
   }
 
   /**
    * Upstream transport defaults.
    *
    * @param transport the transport of backends without {@code connectionPool.transport}; null
-   *     (default): netty for plain-HTTP backends, pekko for backends with {@code tls}
+   *     (default): netty, with or without {@code tls}
    * @param eventLoopThreads threads of the Netty transport's shared event loop group (read at start
    *     only), default 1
    */

@@ -335,7 +335,7 @@ class GatewayConfigTest {
   }
 
   @Test
-  void transportDefaultsToNettyForPlainBackendsAndPekkoForTls() {
+  void transportDefaultsToNettyWithOrWithoutTls() {
     String yaml =
         """
         listeners: {public: {address: "a:1"}, admin: {address: "127.0.0.1:2"}}
@@ -343,22 +343,18 @@ class GatewayConfigTest {
           - {name: a, endpoints: [{address: "h:1"}]}
           - {name: b, endpoints: [{address: "h:2"}], connectionPool: {transport: pekko}}
           - {name: t, endpoints: [{address: "h:3"}], tls: {}}
+          - {name: u, endpoints: [{address: "h:4"}], tls: {}, connectionPool: {transport: pekko}}
         routes: [{name: r, backendRefs: [{name: a}]}]
         """;
     GatewayConfig c = GatewayConfig.parse(yaml, "gw.yaml");
     assertThat(c.upstream().eventLoopThreads()).isEqualTo(1);
     assertThat(c.transportOf(c.backend("a"))).isEqualTo(Backend.Transport.netty);
     assertThat(c.transportOf(c.backend("b"))).isEqualTo(Backend.Transport.pekko);
-    assertThat(c.transportOf(c.backend("t"))).isEqualTo(Backend.Transport.pekko);
+    assertThat(c.transportOf(c.backend("t"))).isEqualTo(Backend.Transport.netty);
+    assertThat(c.transportOf(c.backend("u"))).isEqualTo(Backend.Transport.pekko);
     GatewayConfig all = GatewayConfig.parse(yaml + "upstream: {transport: pekko}\n", "gw.yaml");
     assertThat(all.transportOf(all.backend("a"))).isEqualTo(Backend.Transport.pekko);
-    assertThatThrownBy(
-            () ->
-                GatewayConfig.parse(
-                    yaml.replace("tls: {}", "tls: {}, connectionPool: {transport: netty}"),
-                    "gw.yaml"))
-        .hasMessageContaining(
-            "backends[2].connectionPool.transport: netty (expected: pekko for a backend with tls");
+    assertThat(all.transportOf(all.backend("t"))).isEqualTo(Backend.Transport.pekko);
   }
 
   @Test

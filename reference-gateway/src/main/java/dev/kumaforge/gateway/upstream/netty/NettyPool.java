@@ -2,6 +2,7 @@ package dev.kumaforge.gateway.upstream.netty;
 
 import dev.kumaforge.gateway.config.Backend;
 import dev.kumaforge.gateway.upstream.Endpoint;
+import dev.kumaforge.gateway.upstream.UpstreamTlsContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,15 +54,20 @@ final class NettyPool extends Pool {
       Backend backend,
       Materializer materializer,
       LoggingAdapter log) {
-    this(group, channelType, endpoint, backend, materializer, log, null);
+    this(group, channelType, endpoint, backend, null, materializer, log, null);
   }
 
-  /** As above; every channel opened is added to {@code channels} (closed with the transport). */
+  /**
+   * As above, over TLS when {@code tls} is not null (the backend's client TLS: certificate, host
+   * name and SPIFFE ID checks, client certificate; no ALPN, the peer speaks HTTP/1.1); every
+   * channel opened is added to {@code channels} (closed with the transport).
+   */
   NettyPool(
       EventLoopGroup group,
       Class<? extends SocketChannel> channelType,
       Endpoint endpoint,
       Backend backend,
+      UpstreamTlsContext tls,
       Materializer materializer,
       LoggingAdapter log,
       ChannelGroup channels) {
@@ -86,10 +93,18 @@ final class NettyPool extends Pool {
                 endpoint,
                 backend,
                 channels,
-                p ->
-                    p.addLast(new IdleStateHandler(0, 0, tick, TimeUnit.NANOSECONDS))
-                        .addLast(new HttpClientCodec())
-                        .addLast(new Connection(pool, keepAliveTicks, streamIdleTicks)))
+                p -> {
+                  if (tls != null) {
+                    SslHandler ssl =
+                        new SslHandler(tls.engine(endpoint.host(), endpoint.port(), List.of()));
+                    ssl.setHandshakeTimeoutMillis(
+                        Math.max(1, backend.timeouts().connectionTimeout().toMillis()));
+                    p.addLast(ssl);
+                  }
+                  p.addLast(new IdleStateHandler(0, 0, tick, TimeUnit.NANOSECONDS))
+                      .addLast(new HttpClientCodec())
+                      .addLast(new Connection(pool, keepAliveTicks, streamIdleTicks));
+                })
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.RECVBUF_ALLOCATOR, EventLoops.READS);
   }

@@ -73,8 +73,8 @@ public final class NettyTransport implements AutoCloseable {
 
   /**
    * A new pool in front of {@code endpoint} with {@code backend}'s settings; {@code tls} (the
-   * backend's client TLS) is required for {@code protocol: h2} (HTTP/2 over TLS, ALPN h2) and
-   * unused otherwise.
+   * backend's client TLS, or null) is required for {@code protocol: h2} (HTTP/2 over TLS, ALPN h2),
+   * unused with h2c, and makes an HTTP/1.1 pool's connections TLS connections.
    */
   public UpstreamQueue newQueue(Endpoint endpoint, Backend backend, UpstreamTlsContext tls) {
     EventLoops l = loops();
@@ -93,7 +93,7 @@ public final class NettyTransport implements AutoCloseable {
           channels);
     }
     return new NettyPool(
-        l.group(), l.channelType(), endpoint, backend, materializer, log, channels);
+        l.group(), l.channelType(), endpoint, backend, tls, materializer, log, channels);
   }
 
   private synchronized EventLoops loops() {
