@@ -189,6 +189,12 @@ public final class GatlingLauncher {
               lag.path("p99").asLong(),
               lag.path("p999").asLong(),
               lag.path("max").asLong()),
+          n.path("spin_window_us").isObject()
+              ? new LoadResult.SpinWindow(
+                  n.path("spin_window_us").path("end").asLong(),
+                  n.path("spin_window_us").path("min").asLong(),
+                  n.path("spin_window_us").path("max").asLong())
+              : null,
           n.path("max_connections_used").asInt(),
           n.path("connections_measured").isObject()
               ? new LoadResult.Connections(

@@ -46,6 +46,7 @@ class GatlingLauncherTest {
             Map.of("status_503", 1L, "timeout", 1L),
             19.667,
             new LoadResult.Lag(1, 2, 3, 4),
+            new LoadResult.SpinWindow(180, 95, 230),
             0,
             new LoadResult.Connections(3, 1),
             false,

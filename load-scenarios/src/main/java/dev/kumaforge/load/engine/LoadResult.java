@@ -25,6 +25,8 @@ import java.util.TreeMap;
  *     {@code reset}, {@code protocol}
  * @param achievedRps completed requests per second of measured duration
  * @param lag the generator's own send lag
+ * @param spinWindow the open-loop engine's spin window before each send, or null when the engine
+ *     has none (Gatling)
  * @param maxConnectionsUsed the peak number of open connections
  * @param connections connections opened and closed by the target while measured, or null when the
  *     engine does not count them (Gatling)
@@ -44,6 +46,7 @@ public record LoadResult(
     Map<String, Long> errorsByKind,
     double achievedRps,
     Lag lag,
+    SpinWindow spinWindow,
     int maxConnectionsUsed,
     Connections connections,
     boolean valid,
@@ -88,6 +91,17 @@ public record LoadResult(
    */
   public record Lag(long p50, long p99, long p999, long max) {}
 
+  /**
+   * The open-loop engine's spin window in microseconds: how long before each intended send its
+   * event loop stopped sleeping and polled. It follows the lateness of the loop's own timer
+   * wake-ups; a window near its cap (500 us) means this machine's timers are very late.
+   *
+   * @param end the window the run ended with
+   * @param min the smallest window over the run (warm-up included)
+   * @param max the largest window over the run (warm-up included)
+   */
+  public record SpinWindow(long end, long min, long max) {}
+
   /** The {@code result.json} document (contract field names, snake case). */
   public Map<String, Object> toJsonMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -108,6 +122,13 @@ public record LoadResult(
     lagMap.put("p999", lag.p999());
     lagMap.put("max", lag.max());
     m.put("lag_us", lagMap);
+    if (spinWindow != null) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("end", spinWindow.end());
+      s.put("min", spinWindow.min());
+      s.put("max", spinWindow.max());
+      m.put("spin_window_us", s);
+    }
     m.put("max_connections_used", maxConnectionsUsed);
     if (connections != null) {
       Map<String, Object> c = new LinkedHashMap<>();

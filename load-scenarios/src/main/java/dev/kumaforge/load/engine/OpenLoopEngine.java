@@ -330,6 +330,7 @@ public final class OpenLoopEngine {
             c.errorsByKind(),
             seconds > 0 ? c.completed() / seconds : 0,
             lagSummary,
+            c.spinWindow(),
             c.maxConnectionsUsed(),
             c.connections(),
             invalid.isEmpty(),

@@ -82,6 +82,11 @@ class OpenLoopEngineIT {
       assertThat(json.get("target").asText()).isEqualTo("direct");
       assertThat(json.get("attempted").asLong()).isEqualTo(600);
       assertThat(json.get("lag_us").has("p999")).isTrue();
+      // the spin window before each send, within SpinWindow's bounds
+      JsonNode spin = json.get("spin_window_us");
+      assertThat(spin.get("min").asLong()).isBetween(50L, spin.get("end").asLong());
+      assertThat(spin.get("max").asLong()).isBetween(spin.get("end").asLong(), 500L);
+      assertThat(r.spinWindow().end()).isEqualTo(spin.get("end").asLong());
       assertThat(json.has("invalid_reason")).isTrue();
       assertThat(progress).isNotEmpty();
       assertThat(progress).extracting(Progress::phase).contains("warmup", "steady");

@@ -497,7 +497,9 @@ public final class OpenLoopDriver {
         unsent,
         Map.copyOf(errorsByKind),
         peakOpen,
-        new LoadResult.Connections(openedMeasured, targetClosesMeasured));
+        new LoadResult.Connections(openedMeasured, targetClosesMeasured),
+        new LoadResult.SpinWindow(
+            spin.nanos() / 1000, spin.lowest() / 1000, spin.highest() / 1000));
   }
 
   /**
@@ -511,6 +513,7 @@ public final class OpenLoopDriver {
    * @param errorsByKind errors per kind
    * @param maxConnectionsUsed peak number of open connections (warm-up included)
    * @param connections connections opened and closed by the target while measured
+   * @param spinWindow the spin window before each send at the end, and its range over the run
    */
   public record Counts(
       long attempted,
@@ -520,7 +523,8 @@ public final class OpenLoopDriver {
       long unsent,
       Map<String, Long> errorsByKind,
       int maxConnectionsUsed,
-      LoadResult.Connections connections) {}
+      LoadResult.Connections connections,
+      LoadResult.SpinWindow spinWindow) {}
 
   /** One scheduled request. */
   private static final class Req {

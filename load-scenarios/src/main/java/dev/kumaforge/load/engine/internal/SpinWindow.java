@@ -31,6 +31,11 @@ public final class SpinWindow {
 
   private long late = INITIAL_NANOS - MARGIN_NANOS;
 
+  /** The smallest and largest window after a wake-up so far, 0 before the first one. */
+  private long lowest;
+
+  private long highest;
+
   /** Feeds one timer wake-up that ran {@code lateNanos} after it was due (negative: early). */
   public void observe(long lateNanos) {
     long l = Math.max(0, Math.min(lateNanos, MAX_NANOS));
@@ -39,10 +44,23 @@ public final class SpinWindow {
     } else {
       late -= (late - l) / 1024;
     }
+    long now = nanos();
+    lowest = lowest == 0 ? now : Math.min(lowest, now);
+    highest = Math.max(highest, now);
   }
 
   /** The current window. */
   public long nanos() {
     return Math.max(MIN_NANOS, Math.min(MAX_NANOS, late + MARGIN_NANOS));
+  }
+
+  /** The smallest window any wake-up left so far; the current window before the first one. */
+  public long lowest() {
+    return lowest == 0 ? nanos() : lowest;
+  }
+
+  /** The largest window any wake-up left so far; the current window before the first one. */
+  public long highest() {
+    return highest == 0 ? nanos() : highest;
   }
 }

@@ -281,6 +281,7 @@ public final class GatlingRecorder {
             kinds,
             seconds > 0 ? done / seconds : 0,
             new LoadResult.Lag(0, 0, 0, 0),
+            null,
             0,
             null,
             invalid == null,

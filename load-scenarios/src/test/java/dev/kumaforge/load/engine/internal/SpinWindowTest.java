@@ -47,6 +47,25 @@ class SpinWindowTest {
   }
 
   @Test
+  void keepsTheSmallestAndLargestWindowItHad() {
+    SpinWindow w = new SpinWindow();
+    assertThat(w.lowest()).isEqualTo(SpinWindow.INITIAL_NANOS);
+    assertThat(w.highest()).isEqualTo(SpinWindow.INITIAL_NANOS);
+    for (int i = 0; i < 200; i++) {
+      w.observe(300_000);
+    }
+    long high = w.nanos();
+    for (int i = 0; i < 20_000; i++) {
+      w.observe(5_000);
+    }
+    assertThat(w.highest()).isEqualTo(high).isGreaterThan(300_000L);
+    assertThat(w.lowest()).isEqualTo(SpinWindow.MIN_NANOS).isEqualTo(w.nanos());
+    w.observe(150_000);
+    assertThat(w.lowest()).isEqualTo(SpinWindow.MIN_NANOS);
+    assertThat(w.highest()).isEqualTo(high);
+  }
+
+  @Test
   void oneVeryLateWakeUpDoesNotPinTheWindowAtItsCap() {
     SpinWindow w = new SpinWindow();
     for (int i = 0; i < 5_000; i++) {
