@@ -560,6 +560,7 @@ public final class OpenLoopDriver {
     boolean streamFailed;
     long chunkTime;
     final SseParser sse = new SseParser(this::onEvent);
+    final ArrivalClock arrival = new ArrivalClock(System::nanoTime);
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -568,6 +569,8 @@ public final class OpenLoopDriver {
       if (tls != null) {
         ctx.pipeline().addBefore("http", "tls", tls.newHandler(ctx.alloc()));
       }
+      // first: a response's end counts when its bytes arrived, not when they were decoded
+      ctx.pipeline().addFirst("arrival", arrival);
     }
 
     void send(Req r) {
@@ -610,11 +613,11 @@ public final class OpenLoopDriver {
             return;
           }
           if (streaming && r != null && content.content().isReadable()) {
-            chunkTime = System.nanoTime();
+            chunkTime = arrival.now();
             sse.feed(content.content());
           }
           if (msg instanceof LastHttpContent && r != null) {
-            long now = System.nanoTime();
+            long now = arrival.now();
             current = null;
             boolean ok = status >= 200 && status < 300;
             String error = ok ? null : ErrorKinds.status(status);
