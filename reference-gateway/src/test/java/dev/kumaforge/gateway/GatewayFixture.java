@@ -33,6 +33,26 @@ final class GatewayFixture implements AutoCloseable {
     this(upstream(transport) + yamlWithoutListeners);
   }
 
+  /**
+   * A gateway whose backend {@code api} (upstream {@code transport}) is the one endpoint
+   * 127.0.0.1:{@code port}, with route {@code all} sending everything there; {@code extra} is added
+   * to the YAML.
+   */
+  static GatewayFixture toUpstream(String transport, int port, String extra) {
+    return new GatewayFixture(
+        transport,
+        """
+        backends:
+          - name: api
+            endpoints: [{address: "127.0.0.1:%d"}]
+        routes:
+          - name: all
+            backendRefs: [{name: api}]
+        """
+                .formatted(port)
+            + extra);
+  }
+
   /** The YAML line that makes {@code transport} the default upstream transport. */
   static String upstream(String transport) {
     return "upstream: {transport: " + transport + "}\n";

@@ -161,7 +161,7 @@ class ProxyIT {
                   try (Socket s = server.accept()) {
                     accepted.incrementAndGet();
                     InputStream in = s.getInputStream();
-                    String head = readHead(in);
+                    String head = RawHttp.head(in);
                     int length = contentLength(head);
                     in.readNBytes(length);
                     s.getOutputStream()
@@ -178,18 +178,7 @@ class ProxyIT {
               });
       acceptor.setDaemon(true);
       acceptor.start();
-      try (GatewayFixture gw =
-          new GatewayFixture(
-              transport,
-              """
-              backends:
-                - name: api
-                  endpoints: [{address: "127.0.0.1:%d"}]
-              routes:
-                - name: all
-                  backendRefs: [{name: api}]
-              """
-                  .formatted(server.getLocalPort()))) {
+      try (GatewayFixture gw = GatewayFixture.toUpstream(transport, server.getLocalPort(), "")) {
         assertThat(gw.post("/v1/x", "{\"a\":1}").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() == 1);
         // the gateway notices the close while the connection idles (its event loop reads the FIN
@@ -212,7 +201,7 @@ class ProxyIT {
   void aConnectionAnsweredBeforeItsRequestBodyEndedIsNotReused(String transport) throws Exception {
     List<String> received = Collections.synchronizedList(new ArrayList<>());
     try (ServerSocket server = upstreamLogging(true, received);
-        GatewayFixture gw = gatewayTo(transport, server);
+        GatewayFixture gw = GatewayFixture.toUpstream(transport, server.getLocalPort(), "");
         Socket a = connect(gw)) {
       OutputStream out = a.getOutputStream();
       out.write(
@@ -245,7 +234,7 @@ class ProxyIT {
   void aConnectionWhoseStreamedBodyEndedBeforeItsAnswerIsReused(String transport) throws Exception {
     List<String> received = Collections.synchronizedList(new ArrayList<>());
     try (ServerSocket server = upstreamLogging(false, received);
-        GatewayFixture gw = gatewayTo(transport, server);
+        GatewayFixture gw = GatewayFixture.toUpstream(transport, server.getLocalPort(), "");
         Socket a = connect(gw)) {
       OutputStream out = a.getOutputStream();
       for (int i = 0; i < 20; i++) {
@@ -294,20 +283,6 @@ class ProxyIT {
     return server;
   }
 
-  private static GatewayFixture gatewayTo(String transport, ServerSocket upstream) {
-    return new GatewayFixture(
-        transport,
-        """
-        backends:
-          - name: api
-            endpoints: [{address: "127.0.0.1:%d"}]
-        routes:
-          - name: all
-            backendRefs: [{name: api}]
-        """
-            .formatted(upstream.getLocalPort()));
-  }
-
   private static Socket connect(GatewayFixture gw) throws IOException {
     URI u = URI.create(gw.url("/"));
     Socket s = new Socket();
@@ -326,7 +301,7 @@ class ProxyIT {
     try (s) {
       InputStream in = s.getInputStream();
       while (true) {
-        String head = readHead(in);
+        String head = RawHttp.head(in);
         if (head.isEmpty()) {
           return;
         }
@@ -366,24 +341,8 @@ class ProxyIT {
     log.add(conn + "answered " + path);
   }
 
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      sb.append((char) c);
-      if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
-        break;
-      }
-    }
-    return sb.toString();
-  }
-
   private static int contentLength(String head) {
-    for (String line : head.split("\r\n")) {
-      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-        return Integer.parseInt(line.substring(15).trim());
-      }
-    }
-    return 0;
+    String v = RawHttp.header(head, "content-length");
+    return v == null ? 0 : Integer.parseInt(v);
   }
 }

@@ -90,6 +90,33 @@ final class RawHttp {
     return text.length() - end - 4 >= Long.parseLong(v);
   }
 
+  /**
+   * Reads one head from {@code in}, up to and with its blank line; what came before the end of the
+   * stream when it ends first ("" when nothing came).
+   */
+  static String head(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      sb.append((char) c);
+      if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The value of header {@code name} (any case) in {@code head}, trimmed; null when absent. */
+  static String header(String head, String name) {
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
+  }
+
   /** {@code text} with its line ends turned into CRLF, as ISO-8859-1 bytes. */
   static byte[] crlf(String text) {
     return text.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);

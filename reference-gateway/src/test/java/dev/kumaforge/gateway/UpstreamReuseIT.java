@@ -62,18 +62,8 @@ class UpstreamReuseIT {
     ExecutorService threads = Executors.newCachedThreadPool();
     try (ServerSocket upstream = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
         GatewayFixture gw =
-            new GatewayFixture(
-                transport,
-                """
-                server: {transport: %s}
-                backends:
-                  - name: api
-                    endpoints: [{address: "127.0.0.1:%d"}]
-                routes:
-                  - name: all
-                    backendRefs: [{name: api}]
-                """
-                    .formatted(server, upstream.getLocalPort()))) {
+            GatewayFixture.toUpstream(
+                transport, upstream.getLocalPort(), "server: {transport: " + server + "}\n")) {
       threads.submit(
           () -> {
             for (int n = 1; !upstream.isClosed(); n++) {
@@ -221,8 +211,8 @@ class UpstreamReuseIT {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
       while (true) {
-        String head = head(in);
-        if (head == null) {
+        String head = RawHttp.head(in);
+        if (head.isEmpty()) {
           events.add(conn + "closed by the gateway");
           return;
         }
@@ -232,8 +222,8 @@ class UpstreamReuseIT {
           return;
         }
         String id = line[1].substring(6);
-        Mode mode = Mode.valueOf(header(head, "x-mode"));
-        int length = Integer.parseInt(header(head, "content-length"));
+        Mode mode = Mode.valueOf(RawHttp.header(head, "x-mode"));
+        int length = Integer.parseInt(RawHttp.header(head, "content-length"));
         events.add(conn + "request " + id + " " + mode + " " + length + " bytes");
         if (mode == Mode.EARLY) {
           byte[] early = ("early " + id).getBytes(StandardCharsets.US_ASCII);
@@ -298,29 +288,6 @@ class UpstreamReuseIT {
     }
   }
 
-  /** A head up to its blank line, or null at the end of the stream before any byte. */
-  private static String head(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      sb.append((char) c);
-      if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
-        return sb.toString();
-      }
-    }
-    return sb.length() == 0 ? null : sb.toString();
-  }
-
-  private static String header(String head, String name) {
-    for (String line : head.split("\r\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-        return line.substring(colon + 1).trim();
-      }
-    }
-    throw new IllegalArgumentException("no " + name + " in " + head);
-  }
-
   /** A response read whole: Content-Length or chunked body. */
   private record Response(int status, byte[] body, boolean closed) {
     String text() {
@@ -328,8 +295,8 @@ class UpstreamReuseIT {
     }
 
     static Response read(InputStream in) throws IOException {
-      String head = head(in);
-      assertThat(head).as("a response head").isNotNull();
+      String head = RawHttp.head(in);
+      assertThat(head).as("a response head").isNotEmpty();
       int status = Integer.parseInt(head.substring(9, 12));
       String lower = head.toLowerCase(Locale.ROOT);
       boolean closed = lower.contains("\r\nconnection: close");
@@ -348,7 +315,7 @@ class UpstreamReuseIT {
           line(in);
         }
       } else {
-        int length = Integer.parseInt(header(head, "content-length"));
+        int length = Integer.parseInt(RawHttp.header(head, "content-length"));
         body.write(in.readNBytes(length));
       }
       return new Response(status, body.toByteArray(), closed);

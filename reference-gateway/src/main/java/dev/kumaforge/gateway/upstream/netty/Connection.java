@@ -368,7 +368,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     if (keepAlive && requestEnded && channel.isActive()) {
       pool.available(this);
     } else {
-      if (!requestEnded && dropBody != null) {
+      if (!requestEnded) { // a streamed body (a full request ends when written)
         dropBody.set(true);
       }
       channel.close();
