@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -265,10 +266,9 @@ final class Exchange {
     if (kind == UpstreamFailure.REFUSED_STREAM
         && refusedRetries < UpstreamFailure.REFUSED_RETRIES
         && replayable
-        && budgetAllows()) {
+        && takeRetrySlot()) {
       // not processed by the peer (RFC 9113 8.7): sent again whatever the method and retryOn
       refusedRetries++;
-      takeRetrySlot();
       ctx.metrics().refusedRetry(backend.name());
       ctx.dispatcher().execute(this::tryOnce);
       return;
@@ -330,28 +330,41 @@ final class Exchange {
     };
   }
 
-  /** Retry count, replayable body, maxRetries and the retry budget all allow another try. */
+  /**
+   * Retry count, replayable body, maxRetries and the retry budget all allow another try; when they
+   * do, the retry's slot is taken.
+   */
   private boolean mayRetry() {
     if (attempt >= retry.numRetries() || !replayable) {
       return false;
     }
-    return budgetAllows();
+    return takeRetrySlot();
   }
 
-  /** maxRetries and the retry budget allow another retry in flight (else counted as refused). */
-  private boolean budgetAllows() {
-    int active = backend.activeRetries().get();
+  /**
+   * Takes a retry slot when maxRetries and the retry budget allow another retry in flight (else
+   * counts a refusal). Check and increment are one compare-and-set: exchanges failing at the same
+   * moment on different threads must not all see the last free slot.
+   */
+  private boolean takeRetrySlot() {
+    AtomicInteger active = backend.activeRetries();
     int maxRetries = backend.config().circuitBreaker().connectionLimits().maxRetries();
     Backend.RetryBudget budget = retry.budget();
     double allowed =
         Math.max(
             budget.minRetryConcurrency(),
             budget.percent() / 100.0 * backend.activeRequests().get());
-    if (active >= maxRetries || active >= allowed) {
-      ctx.metrics().retryRefused(backend.name());
-      return false;
+    while (true) {
+      int now = active.get();
+      if (now >= maxRetries || now >= allowed) {
+        ctx.metrics().retryRefused(backend.name());
+        return false;
+      }
+      if (active.compareAndSet(now, now + 1)) {
+        holdingRetrySlot = true;
+        return true;
+      }
     }
-    return true;
   }
 
   private long backoffNanos(long retryAfterNanos) {
@@ -383,19 +396,13 @@ final class Exchange {
     return -1;
   }
 
+  /** Schedules the next try; its retry slot was taken by {@link #mayRetry}. */
   private void scheduleRetry(long delayNanos) {
     attempt++;
-    takeRetrySlot();
     ctx.metrics().retry(backend.name());
     ctx.system()
         .scheduler()
         .scheduleOnce(Duration.ofNanos(delayNanos), this::tryOnce, ctx.dispatcher());
-  }
-
-  /** A retry of this exchange is in flight: it counts against maxRetries and the budget. */
-  private void takeRetrySlot() {
-    holdingRetrySlot = true;
-    backend.activeRetries().incrementAndGet();
   }
 
   private void releaseRetrySlot() {
