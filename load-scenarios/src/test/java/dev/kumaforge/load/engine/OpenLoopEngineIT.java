@@ -110,6 +110,34 @@ class OpenLoopEngineIT {
   }
 
   /**
+   * Requests are written pre-encoded, without HttpClientCodec's encoder telling its decoder the
+   * method: the answer to a HEAD carries a Content-Length but no body, and a decoder that waited
+   * for that body would take the next answer for it and time out.
+   */
+  @Test
+  void headAnswersHaveNoBodyAndKeepTheirConnection() throws Exception {
+    try (FixedLatencyServer server = FixedLatencyServer.start(Duration.ofMillis(1))) {
+      Workload w =
+          Workload.openLoop(
+              Duration.ofSeconds(1),
+              Arrivals.CONSTANT,
+              Duration.ofSeconds(1),
+              256,
+              Duration.ofMillis(200),
+              List.of(Phase.constant("steady", Rate.perSecond(200), Duration.ofSeconds(2))),
+              RequestSpec.of("HEAD", "/v1/models", Map.of(), null));
+      LoadResult r =
+          new OpenLoopEngine().run(w, 1, server.uri(), dir.resolve("head"), "direct", 1, p -> {});
+
+      assertThat(r.attempted()).isEqualTo(400);
+      assertThat(r.ok()).as(r.toString()).isEqualTo(400);
+      assertThat(r.errors()).isZero();
+      assertThat(r.connections().closedByTarget()).isZero();
+      assertThat(server.received("/v1/models")).isEqualTo(server.received());
+    }
+  }
+
+  /**
    * Coordinated omission: the server freezes for 1 s in the middle of a constant-rate run. Every
    * request scheduled during the freeze is still sent and timed from its intended send time, so the
    * top of the distribution shows the freeze.

@@ -10,7 +10,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -564,13 +567,28 @@ public final class OpenLoopDriver {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-      ctx.pipeline()
-          .addBefore(ctx.name(), "http", new io.netty.handler.codec.http.HttpClientCodec());
+      // requests are written pre-encoded (RequestTemplate.encoded), so only a decoder
+      ctx.pipeline().addBefore(ctx.name(), "http", new ResponseDecoder());
       if (tls != null) {
         ctx.pipeline().addBefore("http", "tls", tls.newHandler(ctx.alloc()));
       }
       // first: a response's end counts when its bytes arrived, not when they were decoded
       ctx.pipeline().addFirst("arrival", arrival);
+    }
+
+    /**
+     * Decodes answers; knows, as HttpClientCodec would from its encoder, that the answer to a HEAD
+     * request has no body.
+     */
+    private final class ResponseDecoder extends HttpResponseDecoder {
+      @Override
+      protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+        Req r = current;
+        return (r != null
+                && r.template.head()
+                && ((HttpResponse) msg).status().codeClass() != HttpStatusClass.INFORMATIONAL)
+            || super.isContentAlwaysEmpty(msg);
+      }
     }
 
     void send(Req r) {
@@ -579,7 +597,7 @@ public final class OpenLoopDriver {
       status = 0;
       keepAlive = true;
       channel
-          .writeAndFlush(r.template.newRequest())
+          .writeAndFlush(r.template.encoded())
           .addListener(
               f -> {
                 if (!f.isSuccess() && current == r) {

@@ -3,6 +3,7 @@ package dev.kumaforge.load.engine.internal;
 import dev.kumaforge.load.scenario.RequestSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -11,16 +12,19 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-/** A prebuilt HTTP/1.1 request; {@link #newRequest()} is cheap and shares headers and body. */
+/**
+ * A prebuilt HTTP/1.1 request, encoded once by Netty's {@link HttpRequestEncoder}: a send writes
+ * the same bytes again ({@link #encoded()}), with no encoding on the engine's event loop.
+ */
 public final class RequestTemplate {
   private final HttpMethod method;
   private final String uri;
-  private final HttpHeaders headers;
-  private final ByteBuf body;
+  private final ByteBuf encoded;
 
   /**
    * Builds the request of {@code spec} against {@code base} ({@code http[s]://host:port[/prefix]}).
@@ -35,7 +39,6 @@ public final class RequestTemplate {
     }
     this.uri = prefix + spec.path();
     byte[] bytes = spec.body() == null ? new byte[0] : spec.body().getBytes(StandardCharsets.UTF_8);
-    this.body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes));
     HttpHeaders h = new DefaultHttpHeaders();
     h.set(HttpHeaderNames.HOST, base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""));
     spec.headers().forEach(h::set);
@@ -45,7 +48,32 @@ public final class RequestTemplate {
     if (bytes.length > 0 || spec.body() != null) {
       h.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     }
-    this.headers = h;
+    this.encoded =
+        Unpooled.unreleasableBuffer(
+            encode(
+                new DefaultFullHttpRequest(
+                    HttpVersion.HTTP_1_1,
+                    method,
+                    uri,
+                    Unpooled.wrappedBuffer(bytes),
+                    h,
+                    EmptyHttpHeaders.INSTANCE)));
+  }
+
+  /** The request's bytes as {@link HttpRequestEncoder} writes them. */
+  private static ByteBuf encode(FullHttpRequest request) {
+    EmbeddedChannel channel = new EmbeddedChannel(new HttpRequestEncoder());
+    try {
+      channel.writeOutbound(request);
+      ByteBuf all = Unpooled.buffer();
+      for (ByteBuf part = channel.readOutbound(); part != null; part = channel.readOutbound()) {
+        all.writeBytes(part);
+        part.release();
+      }
+      return all;
+    } finally {
+      channel.finishAndReleaseAll();
+    }
   }
 
   /** The request URI (path and query) sent to the target. */
@@ -53,9 +81,13 @@ public final class RequestTemplate {
     return uri;
   }
 
-  /** A new request sharing the template's (read-only) headers and body. */
-  public FullHttpRequest newRequest() {
-    return new DefaultFullHttpRequest(
-        HttpVersion.HTTP_1_1, method, uri, body.duplicate(), headers, EmptyHttpHeaders.INSTANCE);
+  /** True for HEAD: the answer has no body, whatever its Content-Length says. */
+  public boolean head() {
+    return HttpMethod.HEAD.equals(method);
+  }
+
+  /** The encoded request, a view of bytes shared by every send (writing it releases nothing). */
+  public ByteBuf encoded() {
+    return encoded.duplicate();
   }
 }
