@@ -67,7 +67,7 @@ public final class GatewayMetrics {
         .labelNames("backend")
         .callback(
             cb -> {
-              backends.get().forEach(b -> cb.call(b.activeRetries().get(), b.name()));
+              backends.get().forEach(b -> cb.call(b.retries().inFlight(), b.name()));
             })
         .register(registry);
     GaugeWithCallback.builder()

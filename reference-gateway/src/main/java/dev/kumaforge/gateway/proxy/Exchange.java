@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -343,28 +342,21 @@ final class Exchange {
 
   /**
    * Takes a retry slot when maxRetries and the retry budget allow another retry in flight (else
-   * counts a refusal). Check and increment are one compare-and-set: exchanges failing at the same
-   * moment on different threads must not all see the last free slot.
+   * counts a refusal).
    */
   private boolean takeRetrySlot() {
-    AtomicInteger active = backend.activeRetries();
     int maxRetries = backend.config().circuitBreaker().connectionLimits().maxRetries();
     Backend.RetryBudget budget = retry.budget();
     double allowed =
         Math.max(
             budget.minRetryConcurrency(),
             budget.percent() / 100.0 * backend.activeRequests().get());
-    while (true) {
-      int now = active.get();
-      if (now >= maxRetries || now >= allowed) {
-        ctx.metrics().retryRefused(backend.name());
-        return false;
-      }
-      if (active.compareAndSet(now, now + 1)) {
-        holdingRetrySlot = true;
-        return true;
-      }
+    if (!backend.retries().tryTake(Math.min(maxRetries, allowed))) {
+      ctx.metrics().retryRefused(backend.name());
+      return false;
     }
+    holdingRetrySlot = true;
+    return true;
   }
 
   private long backoffNanos(long retryAfterNanos) {
@@ -408,7 +400,7 @@ final class Exchange {
   private void releaseRetrySlot() {
     if (holdingRetrySlot) {
       holdingRetrySlot = false;
-      backend.activeRetries().decrementAndGet();
+      backend.retries().release();
     }
   }
 

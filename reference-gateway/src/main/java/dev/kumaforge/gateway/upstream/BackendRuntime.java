@@ -22,7 +22,7 @@ public final class BackendRuntime {
   private final ConnectionPoolSettings poolSettings;
   private final UpstreamTlsContext tls;
   private final AtomicInteger activeRequests = new AtomicInteger();
-  private final AtomicInteger activeRetries = new AtomicInteger();
+  private final RetrySlots retries = new RetrySlots();
   private final int[] retryStatuses;
   private final int retryMask;
   private final java.util.concurrent.atomic.AtomicReferenceArray<UpstreamQueue> queues;
@@ -204,8 +204,8 @@ public final class BackendRuntime {
   }
 
   /** Retries in flight to this backend (maxRetries, retry budget). */
-  public AtomicInteger activeRetries() {
-    return activeRetries;
+  public RetrySlots retries() {
+    return retries;
   }
 
   /** An available endpoint, or null when every endpoint is ejected. */
