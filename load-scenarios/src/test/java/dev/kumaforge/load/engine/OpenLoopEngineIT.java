@@ -29,6 +29,17 @@ class OpenLoopEngineIT {
   @TempDir Path dir;
 
   static Workload workload(double rate, Duration warmup, Duration duration, Duration timeout) {
+    return workload(
+        rate,
+        warmup,
+        duration,
+        timeout,
+        RequestSpec.of(
+            "POST", "/v1/chat/completions", Map.of("content-type", "application/json"), "{}"));
+  }
+
+  static Workload workload(
+      double rate, Duration warmup, Duration duration, Duration timeout, RequestSpec request) {
     return Workload.openLoop(
         warmup,
         Arrivals.CONSTANT,
@@ -36,8 +47,7 @@ class OpenLoopEngineIT {
         256,
         Duration.ofMillis(200),
         List.of(Phase.constant("steady", Rate.perSecond(rate), duration)),
-        RequestSpec.of(
-            "POST", "/v1/chat/completions", Map.of("content-type", "application/json"), "{}"));
+        request);
   }
 
   @Test
@@ -118,13 +128,11 @@ class OpenLoopEngineIT {
   void headAnswersHaveNoBodyAndKeepTheirConnection() throws Exception {
     try (FixedLatencyServer server = FixedLatencyServer.start(Duration.ofMillis(1))) {
       Workload w =
-          Workload.openLoop(
+          workload(
+              200,
               Duration.ofSeconds(1),
-              Arrivals.CONSTANT,
+              Duration.ofSeconds(2),
               Duration.ofSeconds(1),
-              256,
-              Duration.ofMillis(200),
-              List.of(Phase.constant("steady", Rate.perSecond(200), Duration.ofSeconds(2))),
               RequestSpec.of("HEAD", "/v1/models", Map.of(), null));
       LoadResult r =
           new OpenLoopEngine().run(w, 1, server.uri(), dir.resolve("head"), "direct", 1, p -> {});

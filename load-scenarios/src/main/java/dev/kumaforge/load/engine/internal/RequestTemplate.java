@@ -15,14 +15,17 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A prebuilt HTTP/1.1 request, encoded once by Netty's {@link HttpRequestEncoder}: a send writes
- * the same bytes again ({@link #encoded()}), with no encoding on the engine's event loop.
+ * the same bytes again ({@link #encoded()}), with no encoding on the engine's event loop. The bytes
+ * live in direct memory, so the epoll transport writes them as they are instead of copying them
+ * into a direct buffer at every send.
  */
 public final class RequestTemplate {
-  private final HttpMethod method;
+  private final boolean head;
   private final String uri;
   private final ByteBuf encoded;
 
@@ -32,7 +35,8 @@ public final class RequestTemplate {
    * @param close send {@code Connection: close} (a new connection per request)
    */
   public RequestTemplate(RequestSpec spec, URI base, boolean close) {
-    this.method = HttpMethod.valueOf(spec.method());
+    HttpMethod method = HttpMethod.valueOf(spec.method());
+    this.head = HttpMethod.HEAD.equals(method);
     String prefix = base.getRawPath() == null ? "" : base.getRawPath();
     while (prefix.endsWith("/")) {
       prefix = prefix.substring(0, prefix.length() - 1);
@@ -60,7 +64,10 @@ public final class RequestTemplate {
                     EmptyHttpHeaders.INSTANCE)));
   }
 
-  /** The request's bytes as {@link HttpRequestEncoder} writes them. */
+  /**
+   * The request's bytes as {@link HttpRequestEncoder} writes them, in a direct buffer that the
+   * JVM's garbage collector frees (it is never released).
+   */
   private static ByteBuf encode(FullHttpRequest request) {
     EmbeddedChannel channel = new EmbeddedChannel(new HttpRequestEncoder());
     try {
@@ -70,7 +77,9 @@ public final class RequestTemplate {
         all.writeBytes(part);
         part.release();
       }
-      return all;
+      ByteBuffer direct = ByteBuffer.allocateDirect(all.readableBytes());
+      all.readBytes(direct);
+      return Unpooled.wrappedBuffer(direct.flip());
     } finally {
       channel.finishAndReleaseAll();
     }
@@ -83,7 +92,7 @@ public final class RequestTemplate {
 
   /** True for HEAD: the answer has no body, whatever its Content-Length says. */
   public boolean head() {
-    return HttpMethod.HEAD.equals(method);
+    return head;
   }
 
   /** The encoded request, a view of bytes shared by every send (writing it releases nothing). */
