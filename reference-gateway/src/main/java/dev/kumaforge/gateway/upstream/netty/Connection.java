@@ -25,16 +25,15 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -76,6 +75,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private HttpResponse head;
   private boolean keepAlive;
   private boolean requestEnded;
+  private boolean headRequest;
   // set when the connection closes before the streamed body of its request ended (an early answer):
   // the rest of the body is then read and dropped, so the client's connection stays usable
   private AtomicBoolean dropBody;
@@ -128,6 +128,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     state = WAITING;
     callback = cb;
     idleTicks = 0;
+    headRequest = request.method() == HttpMethods.HEAD;
     io.netty.handler.codec.http.HttpRequest out;
     try {
       out = Requests.toNetty(request, pool.authority());
@@ -317,7 +318,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
         data = data.concat(c);
       }
     }
-    ResponseEntity entity = HttpEntities.create(Responses.contentType(h.headers()), data);
+    ContentType ct = Responses.contentType(h.headers());
+    long length = headRequest && data.isEmpty() ? HttpUtil.getContentLength(h, 0L) : 0;
+    // the answer to HEAD keeps the length of the body it stands for (an entity that is never read)
+    ResponseEntity entity =
+        length > 0
+            ? HttpEntities.create(ct, length, Source.empty())
+            : HttpEntities.create(ct, data);
     org.apache.pekko.http.javadsl.model.HttpResponse response =
         Responses.toPekko(h.status().code(), h.headers(), entity);
     released();
@@ -475,33 +482,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
    * The body of one streamed response: events (chunks, {@link ChannelSource#END}, a failure) are
    * buffered until the source is materialized, then handed over one by one.
    */
-  final class Body {
-    private final ArrayDeque<Object> early = new ArrayDeque<>();
-    private Consumer<Object> sink;
-
-    /** On the event loop. */
-    void emit(Object event) {
-      if (sink != null) {
-        sink.accept(event);
-      } else {
-        early.add(event);
-      }
+  final class Body extends ChannelSource.LoopFeed {
+    @Override
+    protected void onLoop(Runnable task) {
+      Connection.this.onLoop(task);
     }
 
-    /** The source started; from any thread. */
-    void attach(Consumer<Object> s) {
-      onLoop(
-          () -> {
-            sink = s;
-            Object e;
-            while ((e = early.poll()) != null) {
-              s.accept(e);
-            }
-          });
-    }
-
-    /** The source wants more and has nothing buffered; from any thread. */
-    void demand() {
+    @Override
+    public void demand() {
       onLoop(
           () -> {
             if (body == this) {
@@ -510,8 +498,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
           });
     }
 
-    /** The source was cancelled: close the connection unless the body already ended. */
-    void cancel() {
+    /** Closes the connection unless the body already ended. */
+    @Override
+    public void cancel() {
       onLoop(
           () -> {
             if (body == this) {
