@@ -273,7 +273,8 @@ public final class Gateway implements AutoCloseable {
             proxy,
             listenerLoops,
             listenerHeads,
-            pinned);
+            pinned,
+            config.server().front() == GatewayConfig.Server.Front.netty);
     listeners.put(GatewayConfig.PUBLIC, publicServer.url());
     adminServer =
         ListenerServer.bind(
@@ -283,7 +284,8 @@ public final class Gateway implements AutoCloseable {
             adminService,
             listenerLoops,
             listenerHeads,
-            null); // a reload (YAML parse, snapshot build) must not stall a loop's connections
+            null, // a reload (YAML parse, snapshot build) must not stall a loop's connections
+            config.server().front() == GatewayConfig.Server.Front.netty);
     listeners.put(GatewayConfig.ADMIN, adminServer.url());
     metrics.listeners(() -> java.util.List.of(publicServer, adminServer));
     healthChecker = startHealthChecks(snapshot.get());

@@ -71,7 +71,8 @@ class HeadLoopIT {
                                         req.getUri().path() + " " + e.getData().utf8String()))),
             serving,
             heads,
-            null);
+            null,
+            false);
     URI url = URI.create(listener.url());
     address = new InetSocketAddress(url.getHost(), url.getPort());
   }

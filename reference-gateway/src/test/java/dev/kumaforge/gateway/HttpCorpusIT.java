@@ -12,25 +12,31 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays the raw requests of {@code src/test/resources/http-corpus} (RELIABILITY.md items 1-12 and
  * 16; the fuzzing seed corpus of item 35) over raw sockets: each gets exactly the status its file
  * name states, closes the connection where it says so, and a refused request never reaches the
- * backend.
+ * backend; under both HTTP fronts ({@code server.front}: Pekko's server layer, Netty's codec).
  */
 class HttpCorpusIT {
   static TestUpstream upstream;
-  static Gateway gateway;
+  static java.util.Map<String, Gateway> gateways = new java.util.HashMap<>();
 
   @BeforeAll
   static void start() throws IOException {
     upstream = new TestUpstream("u");
-    gateway =
-        Gateway.start(
-            GatewayConfig.parse(
-                """
+    for (String front : List.of("pekko", "netty")) {
+      gateways.put(front, start(front));
+    }
+  }
+
+  private static Gateway start(String front) {
+    return Gateway.start(
+        GatewayConfig.parse(
+            """
                 listeners:
                   public:
                     address: "127.0.0.1:0"
@@ -44,18 +50,19 @@ class HttpCorpusIT {
                   - name: r
                     hostnames: [api.example]
                     backendRefs: [{name: b}]
+                server: {front: %s}
                 """
-                    .formatted(upstream.address()),
-                "corpus"));
+                .formatted(upstream.address(), front),
+            "corpus"));
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
+    gateways.values().forEach(Gateway::close);
     upstream.close();
   }
 
-  static Stream<Path> corpus() throws IOException, URISyntaxException {
+  static Stream<Arguments> corpus() throws IOException, URISyntaxException {
     Path dir = Path.of(HttpCorpusIT.class.getResource("/http-corpus").toURI());
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> list =
@@ -64,13 +71,15 @@ class HttpCorpusIT {
               .sorted()
               .toList();
       assertThat(list).hasSizeGreaterThan(30);
-      return list.stream();
+      return list.stream()
+          .flatMap(p -> Stream.of(Arguments.of("pekko", p), Arguments.of("netty", p)));
     }
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "front {0}: {1}")
   @MethodSource("corpus")
-  void replays(Path file) throws IOException {
+  void replays(String front, Path file) throws IOException {
+    Gateway gateway = gateways.get(front);
     String name = file.getFileName().toString();
     String[] parts = name.split("\\.");
     String expected = parts[1];

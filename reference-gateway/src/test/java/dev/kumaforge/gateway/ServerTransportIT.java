@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The listeners' socket transport ({@code server.transport}; netty with both {@code server.loops}):
- * the byte-level behaviour of the connection under both, over real sockets (large bodies, a slow
- * reader, half-close, reset, graceful termination, a port in use).
+ * The listeners' socket transport ({@code server.transport}; netty with both {@code server.loops}
+ * and both {@code server.front}s): the byte-level behaviour of the connection under both, over real
+ * sockets (large bodies, a slow reader, half-close, reset, graceful termination, a port in use).
  */
 class ServerTransportIT {
   private static final int MIB = 1 << 20;
@@ -77,7 +77,14 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void largeBodiesPassBothWays(String transport) throws Exception {
     byte[] upload = pattern(8 * MIB);
     byte[] download = pattern(16 * MIB + 17);
@@ -85,6 +92,11 @@ class ServerTransportIT {
         Gateway gw = start(transport, u, "")) {
       assertThat(gw.listener("public").transport()).isEqualTo(transport.split(",")[0]);
       assertThat(gw.listener("admin").transport()).isEqualTo(transport.split(",")[0]);
+      assertThat(gw.listener("public").front())
+          .isEqualTo(
+              transport.startsWith("pekko") || transport.contains("front: pekko")
+                  ? "pekko"
+                  : "netty");
       u.behave(
           (ex, n) -> {
             if (ex.getRequestMethod().equals("POST")) {
@@ -128,7 +140,14 @@ class ServerTransportIT {
    * Pekko closes the connection (it did for ~5% of the streams of a mixed load).
    */
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void aStreamAfterManySmallRequestsKeepsItsConnection(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(transport, u, "")) {
@@ -164,7 +183,14 @@ class ServerTransportIT {
    * end of the request, and without the gateway holding it Pekko closed the connection after it.
    */
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void aStreamAnsweringABodySentAfterItsHeadKeepsItsConnection(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(transport, u, "")) {
@@ -186,7 +212,7 @@ class ServerTransportIT {
    * never ends) gets its answer to the client after the hold, and the connection closes.
    */
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty"})
+  @ValueSource(strings = {"pekko", "netty, front: pekko", "netty"})
   void anAnswerToABodyTheUpstreamNeverReadsIsNotHeldForever(String transport) throws Exception {
     ExecutorService pool = Executors.newCachedThreadPool();
     try (ServerSocket upstream =
@@ -332,7 +358,14 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void aSlowReaderStallsTheUpstreamInsteadOfBeingBuffered(String transport) throws Exception {
     long total = 512L * MIB;
     AtomicLong written = new AtomicLong();
@@ -387,7 +420,14 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void aHalfCloseClosesTheConnection(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(transport, u, "")) {
@@ -422,7 +462,14 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void aClientResetEndsItsConnectionAndTheListenerServesOn(String transport) throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (TestUpstream u = new TestUpstream("u");
@@ -456,7 +503,14 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void closeDrainsInFlightRequestsClosesIdleConnectionsAndUnbinds(String transport)
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);
@@ -525,7 +579,14 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(strings = {"pekko", "netty", "netty, loops: separate"})
+  @ValueSource(
+      strings = {
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate"
+      })
   void aPortInUseIsAClearErrorNamingTheListener(String transport) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         TestUpstream u = new TestUpstream("u")) {

@@ -18,7 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * RELIABILITY 13 and 15 at the listener: slow-header connections are closed at the header deadline
@@ -26,20 +27,21 @@ import org.junit.jupiter.api.Test;
  * connections beyond {@code maxConnections} are refused without disturbing open ones.
  */
 class SlowClientIT {
-  private static String config(TestUpstream u, String listener) {
+  private static String config(String front, TestUpstream u, String listener) {
     return """
         listeners:
           public: {address: "127.0.0.1:0", %s}
           admin: {address: "127.0.0.1:0"}
+        server: {front: %s}
         backends: [{name: b, endpoints: [{address: "%s"}]}]
         routes: [{name: r, backendRefs: [{name: b}]}]
         """
-        .formatted(listener, u.address());
+        .formatted(listener, front, u.address());
   }
 
-  private static Gateway start(TestUpstream u, String listener) {
+  private static Gateway start(String front, TestUpstream u, String listener) {
     return Gateway.start(
-        dev.kumaforge.gateway.config.GatewayConfig.parse(config(u, listener), "test"));
+        dev.kumaforge.gateway.config.GatewayConfig.parse(config(front, u, listener), "test"));
   }
 
   private static InetSocketAddress address(Gateway gw) {
@@ -47,11 +49,13 @@ class SlowClientIT {
     return new InetSocketAddress(u.getHost(), u.getPort());
   }
 
-  @Test
-  void tricklingHeadersAreClosedAtTheDeadlineWhileNormalRequestsSucceed() throws Exception {
+  @ParameterizedTest(name = "front {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void tricklingHeadersAreClosedAtTheDeadlineWhileNormalRequestsSucceed(String front)
+      throws Exception {
     int tricklers = 300;
     try (TestUpstream u = new TestUpstream("u");
-        Gateway gw = start(u, "headerTimeout: 1s")) {
+        Gateway gw = start(front, u, "headerTimeout: 1s")) {
       List<SocketChannel> open = new ArrayList<>();
       for (int i = 0; i < tricklers; i++) {
         SocketChannel c = SocketChannel.open(address(gw));
@@ -104,10 +108,12 @@ class SlowClientIT {
     }
   }
 
-  @Test
-  void anIdleKeepAliveConnectionOutlivesTheDeadlineButASlowNextRequestDoesNot() throws Exception {
+  @ParameterizedTest(name = "front {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void anIdleKeepAliveConnectionOutlivesTheDeadlineButASlowNextRequestDoesNot(String front)
+      throws Exception {
     try (TestUpstream u = new TestUpstream("u");
-        Gateway gw = start(u, "headerTimeout: 500ms")) {
+        Gateway gw = start(front, u, "headerTimeout: 500ms")) {
       u.behave(
           (ex, n) -> {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -153,10 +159,11 @@ class SlowClientIT {
     return b.toString();
   }
 
-  @Test
-  void connectionsBeyondTheMaximumAreRefusedAndOpenOnesKeepWorking() throws Exception {
+  @ParameterizedTest(name = "front {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void connectionsBeyondTheMaximumAreRefusedAndOpenOnesKeepWorking(String front) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
-        Gateway gw = start(u, "maxConnections: 3, headerTimeout: 30s")) {
+        Gateway gw = start(front, u, "maxConnections: 3, headerTimeout: 30s")) {
       List<Socket> held = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         Socket s = new Socket();
@@ -189,10 +196,11 @@ class SlowClientIT {
     }
   }
 
-  @Test
-  void aHeadArrivingByteByByteWithinTheDeadlineIsServed() throws Exception {
+  @ParameterizedTest(name = "front {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void aHeadArrivingByteByByteWithinTheDeadlineIsServed(String front) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
-        Gateway gw = start(u, "headerTimeout: 4s")) {
+        Gateway gw = start(front, u, "headerTimeout: 4s")) {
       byte[] head = "GET /pieces HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
       try (Socket s = new Socket()) {
         s.connect(address(gw));
@@ -214,14 +222,17 @@ class SlowClientIT {
     }
   }
 
-  @Test
-  void gracefulShutdownClosesConnectionsStillInTheirFirstHeadAndDrainsRequests() throws Exception {
+  @ParameterizedTest(name = "front {0}")
+  @ValueSource(strings = {"pekko", "netty"})
+  void gracefulShutdownClosesConnectionsStillInTheirFirstHeadAndDrainsRequests(String front)
+      throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     try (TestUpstream u = new TestUpstream("u")) {
       Gateway gw =
           Gateway.start(
               dev.kumaforge.gateway.config.GatewayConfig.parse(
-                  config(u, "headerTimeout: 60s") + "shutdown: {drainTimeout: 30s}\n", "test"));
+                  config(front, u, "headerTimeout: 60s") + "shutdown: {drainTimeout: 30s}\n",
+                  "test"));
       java.util.concurrent.ExecutorService background =
           java.util.concurrent.Executors.newCachedThreadPool();
       try {

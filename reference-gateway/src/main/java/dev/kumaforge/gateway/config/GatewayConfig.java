@@ -73,7 +73,7 @@ public record GatewayConfig(
     consumers = immutable(consumers);
     upstream = upstream == null ? new Upstream(null, null) : upstream;
     redis = redis == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(redis));
-    server = server == null ? new Server(null, null) : server;
+    server = server == null ? new Server(null, null, null) : server;
   }
 
   /**
@@ -312,13 +312,24 @@ public record GatewayConfig(
    *     connections share one event loop per core, each connection's stages running on its
    *     channel's loop; separate: the connections on one loop of their own, the stages on the
    *     fork-join dispatcher, the upstream connections on {@code upstream.eventLoopThreads} loops
+   * @param front netty (default with transport netty): Netty's HTTP/1.1 codec parses and renders
+   *     each connection's requests in its pipeline; pekko (default with transport pekko): Pekko's
+   *     HTTP server layer does, over the channel's bytes. The handler and the checks are the same
    */
-  public record Server(Transport transport, Loops loops) {
+  public record Server(Transport transport, Loops loops, Front front) {
     /** How the listeners accept and run their sockets. */
     public enum Transport {
       /** Pekko IO ({@code Tcp().bind}): a selector thread and a connection actor per socket. */
       pekko,
       /** A Netty server channel; on the Pekko dispatcher's event loops when they are shared. */
+      netty
+    }
+
+    /** What parses and renders a connection's HTTP (netty transport). */
+    public enum Front {
+      /** Pekko's server layer, over the Netty channel's bytes. */
+      pekko,
+      /** Netty's HTTP/1.1 codec in the channel's pipeline. */
       netty
     }
 
@@ -334,6 +345,7 @@ public record GatewayConfig(
       transport = transport == null ? Transport.netty : transport;
       loops =
           loops == null ? (transport == Transport.netty ? Loops.pinned : Loops.separate) : loops;
+      front = front == null ? (transport == Transport.netty ? Front.netty : Front.pekko) : front;
     }
 
     void validate(Validator v) {
@@ -342,6 +354,11 @@ public record GatewayConfig(
           "loops",
           loops,
           "separate with transport pekko (pinned needs transport netty)");
+      v.check(
+          front != Front.netty || transport == Transport.netty,
+          "front",
+          front,
+          "pekko with transport pekko (the netty front needs transport netty)");
     }
   }
 

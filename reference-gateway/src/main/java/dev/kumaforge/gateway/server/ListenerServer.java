@@ -31,6 +31,8 @@ import org.apache.pekko.japi.function.Function;
  *   netty: server channel -> [SslHandler over the same SSLEngine] -> FirstHead (HeadGate's work, in
  *       the pipeline) -> ChannelFlow -> idle timeout -> HeaderScan
  *       -> Pekko HTTP server layer -> graceful terminator -> ConnectionGuard -> handler (mapAsync 1)
+ *   netty with front netty (the default): ... -> FirstHead -> idle timeout -> Netty's HTTP/1.1
+ *       codec -> FrontConnection (FrontRequests' checks, the same handler; see Front)
  * </pre>
  *
  * <p>{@link Listening} assembles this stack per connection the way Pekko's {@code bindFlow} does,
@@ -47,6 +49,7 @@ public final class ListenerServer {
   private final Cancellable tlsWatch;
   private final TlsReloads tlsReloads;
   private final String transport;
+  private final String front;
 
   /** TLS file reloads of one listener, by result. */
   static final class TlsReloads {
@@ -62,7 +65,8 @@ public final class ListenerServer {
       ServerTls tls,
       Cancellable tlsWatch,
       TlsReloads tlsReloads,
-      String transport) {
+      String transport,
+      String front) {
     this.name = name;
     this.binding = binding;
     this.url = url;
@@ -71,6 +75,7 @@ public final class ListenerServer {
     this.tlsWatch = tlsWatch;
     this.tlsReloads = tlsReloads;
     this.transport = transport;
+    this.front = front;
   }
 
   /**
@@ -84,7 +89,7 @@ public final class ListenerServer {
       String name,
       GatewayConfig.Listener config,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
-    return bind(system, name, config, handler, null, null, null);
+    return bind(system, name, config, handler, null, null, null, false);
   }
 
   /**
@@ -93,6 +98,8 @@ public final class ListenerServer {
    * the loops that accept plain-HTTP connections and hold them until their first request head has
    * ended, before they move to {@code loops}. {@code pinned} (netty only, may be null): one
    * dispatcher per loop of {@code loops}; each connection's stages then run on its channel's loop.
+   * {@code nettyFront} (netty only): Netty's HTTP/1.1 codec parses and renders in place of Pekko's
+   * server layer ({@link Front}).
    *
    * @throws IllegalStateException naming the listener when it cannot bind or its TLS files are
    *     unusable
@@ -104,7 +111,8 @@ public final class ListenerServer {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler,
       EventLoops loops,
       EventLoops heads,
-      LoopDispatchers pinned) {
+      LoopDispatchers pinned,
+      boolean nettyFront) {
     HostPort address = config.hostPort();
     ConnectionGuard.Limits limits =
         new ConnectionGuard.Limits(config.headerTimeout(), config.maxConnections());
@@ -129,7 +137,8 @@ public final class ListenerServer {
             limits,
             handler,
             maxHeld(config),
-            (int) Math.max(64, headerBytes - 16));
+            (int) Math.max(64, headerBytes - 16),
+            nettyFront && loops != null);
     CompletionStage<Listening.Binding> bound;
     try {
       bound =
@@ -151,7 +160,8 @@ public final class ListenerServer {
         tls,
         watch,
         reloads,
-        loops == null ? "pekko" : "netty");
+        loops == null ? "pekko" : "netty",
+        nettyFront && loops != null ? "netty" : "pekko");
   }
 
   /**
@@ -228,6 +238,11 @@ public final class ListenerServer {
   /** The socket transport: {@code netty} or {@code pekko} ({@code server.transport}). */
   public String transport() {
     return transport;
+  }
+
+  /** What parses and renders HTTP: {@code netty} or {@code pekko} ({@code server.front}). */
+  public String front() {
+    return front;
   }
 
   /** The listener's TLS side, or null for plain HTTP. */

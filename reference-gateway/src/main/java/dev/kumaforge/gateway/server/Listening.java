@@ -89,6 +89,10 @@ final class Listening {
           HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed>
       serverLayer;
   private final Gates gates = new Gates();
+  private final boolean nettyFront;
+
+  /** The Netty front of a listener bound with it ({@link #bindNetty}), else null. */
+  private volatile Front front;
 
   /**
    * Runs a completion stage's callback on the completing thread: a plain {@code whenComplete} on
@@ -104,8 +108,10 @@ final class Listening {
       ConnectionGuard.Limits limits,
       Function<HttpRequest, CompletionStage<HttpResponse>> handler,
       int maxHeld,
-      int maxCredential) {
+      int maxCredential,
+      boolean nettyFront) {
     this.system = system;
+    this.nettyFront = nettyFront;
     this.http = (HttpExt) org.apache.pekko.http.scaladsl.Http.get(system);
     this.settings = (ServerSettings) settings;
     this.context =
@@ -228,6 +234,8 @@ final class Listening {
       HostPort address, EventLoops loops, EventLoops heads, LoopDispatchers pinned) {
     ExecutionContext ec = system.dispatcher();
     NettySockets sockets = NettySockets.of(settings);
+    Front netty = nettyFront ? front(pinned == null ? system.dispatcher() : null) : null;
+    front = netty;
     EventLoopGroup accepting = heads == null ? loops.group() : heads.group();
     EventLoopGroup serving = heads == null ? null : loops.group();
     ServerBootstrap bootstrap =
@@ -260,6 +268,16 @@ final class Listening {
                             (ctx, head) -> {
                               Runnable attach =
                                   () -> {
+                                    if (netty != null) {
+                                      netty.install(
+                                          ch,
+                                          ctx,
+                                          head,
+                                          first[0].accepted(),
+                                          ssl == null ? null : ssl.engine().getSession(),
+                                          pinned == null ? null : pinned.idOf(ch.eventLoop()));
+                                      return;
+                                    }
                                     ch.pipeline().addLast(bridge);
                                     ctx.fireChannelRead(head);
                                     ctx.fireChannelReadComplete();
@@ -308,6 +326,36 @@ final class Listening {
                   });
             });
     return bound;
+  }
+
+  /**
+   * The Netty front over this listener's settings: Pekko's parser limits (URI length, header count
+   * and value length), idle timeout and default host, the handler run by {@code executor} (null: on
+   * the connection's loop).
+   */
+  private Front front(Executor executor) {
+    org.apache.pekko.http.scaladsl.settings.ParserSettings parser = settings.parserSettings();
+    scala.concurrent.duration.Duration idle = settings.timeouts().idleTimeout();
+    FrontRequests requests =
+        new FrontRequests(
+            parser.maxUriLength(),
+            parser.maxHeaderCount(),
+            parser.maxHeaderValueLength(),
+            maxCredential,
+            secure,
+            settings.defaultHostHeader(),
+            parser.uriParsingMode(),
+            limits);
+    return new Front(
+        requests,
+        handler,
+        executor,
+        materializer,
+        limits,
+        idle.isFinite() ? idle.toMillis() : 0,
+        parser.maxUriLength(),
+        maxHeld,
+        log);
   }
 
   /**
@@ -371,6 +419,12 @@ final class Listening {
    */
   private CompletionStage<?> terminateConnections(Duration drain) {
     long until = System.nanoTime() + drain.toNanos();
+    Front netty = front;
+    if (netty != null) {
+      gates.closeAll();
+      netty.drain();
+      return allClosed(until).thenRunAsync(netty::closeAll, DIRECT);
+    }
     scala.concurrent.duration.FiniteDuration deadline =
         scala.concurrent.duration.FiniteDuration.apply(drain.toMillis(), TimeUnit.MILLISECONDS);
     gates.closeAll();
