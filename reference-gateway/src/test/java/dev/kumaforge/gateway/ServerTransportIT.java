@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -36,6 +37,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ServerTransportIT {
   private static final int MIB = 1 << 20;
+
+  /** Every transport, loop mode and front combination. */
+  static java.util.stream.Stream<String> transports() {
+    return java.util.stream.Stream.of(
+        "pekko",
+        "netty, front: pekko",
+        "netty, loops: separate, front: pekko",
+        "netty",
+        "netty, loops: separate");
+  }
 
   private static String config(String transport, TestUpstream u, String extra) {
     return config(transport, u.address(), extra);
@@ -77,14 +88,7 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void largeBodiesPassBothWays(String transport) throws Exception {
     byte[] upload = pattern(8 * MIB);
     byte[] download = pattern(16 * MIB + 17);
@@ -140,14 +144,7 @@ class ServerTransportIT {
    * Pekko closes the connection (it did for ~5% of the streams of a mixed load).
    */
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void aStreamAfterManySmallRequestsKeepsItsConnection(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(transport, u, "")) {
@@ -183,14 +180,7 @@ class ServerTransportIT {
    * end of the request, and without the gateway holding it Pekko closed the connection after it.
    */
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void aStreamAnsweringABodySentAfterItsHeadKeepsItsConnection(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(transport, u, "")) {
@@ -358,14 +348,7 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void aSlowReaderStallsTheUpstreamInsteadOfBeingBuffered(String transport) throws Exception {
     long total = 512L * MIB;
     AtomicLong written = new AtomicLong();
@@ -420,14 +403,7 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void aHalfCloseClosesTheConnection(String transport) throws Exception {
     try (TestUpstream u = new TestUpstream("u");
         Gateway gw = start(transport, u, "")) {
@@ -462,14 +438,7 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void aClientResetEndsItsConnectionAndTheListenerServesOn(String transport) throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (TestUpstream u = new TestUpstream("u");
@@ -503,14 +472,7 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void closeDrainsInFlightRequestsClosesIdleConnectionsAndUnbinds(String transport)
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);
@@ -579,14 +541,7 @@ class ServerTransportIT {
   }
 
   @ParameterizedTest(name = "server transport {0}")
-  @ValueSource(
-      strings = {
-        "pekko",
-        "netty, front: pekko",
-        "netty, loops: separate, front: pekko",
-        "netty",
-        "netty, loops: separate"
-      })
+  @MethodSource("transports")
   void aPortInUseIsAClearErrorNamingTheListener(String transport) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         TestUpstream u = new TestUpstream("u")) {

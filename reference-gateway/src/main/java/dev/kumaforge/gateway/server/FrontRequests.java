@@ -219,7 +219,7 @@ final class FrontRequests {
                 (head.protocolVersion().minorVersion() == 0
                     ? HttpProtocols.HTTP_1_0
                     : HttpProtocols.HTTP_1_1));
-    request = (HttpRequest) request.withEffectiveUri(secure, defaultHost);
+    request = request.withEffectiveUri(secure, defaultHost);
     org.apache.pekko.http.javadsl.model.HttpRequest out = request;
     out = out.addAttribute(AttributeKeys.remoteAddress, RemoteAddress.create(remote));
     if (session != null) {
