@@ -172,8 +172,6 @@ final class FrontConnection extends ChannelDuplexHandler {
       collect(o);
     } else if (feed != null) {
       stream(o);
-    } else if (done) {
-      ReferenceCountUtil.release(o);
     } else if (discarding) {
       ReferenceCountUtil.release(o);
       if (o instanceof LastHttpContent) {
@@ -314,11 +312,8 @@ final class FrontConnection extends ChannelDuplexHandler {
       return;
     }
     if (c.content().isReadable()) {
-      ByteBuf b = c.content();
-      byte[] bytes = new byte[b.readableBytes()];
-      b.getBytes(b.readerIndex(), bytes);
       f.demanded = false;
-      f.emit(ByteString.fromArrayUnsafe(bytes));
+      f.emit(ChannelSource.copy(c.content()));
     }
     c.release();
     if (o instanceof LastHttpContent) {

@@ -3,13 +3,13 @@ package dev.kumaforge.gateway.server;
 import dev.kumaforge.gateway.auth.AuthFailure;
 import dev.kumaforge.gateway.auth.Authenticator;
 import dev.kumaforge.gateway.internal.ErrorResponses;
+import dev.kumaforge.gateway.upstream.netty.Responses;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.InvalidLineSeparatorException;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.util.AsciiString;
@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSession;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -51,7 +49,6 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 final class FrontRequests {
   private static final List<HttpHeader> CLOSE = List.of(Connection.create("close"));
-  private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
 
   private final int maxUri;
   private final int maxHeaderCount;
@@ -99,7 +96,7 @@ final class FrontRequests {
           "uri_too_long",
           "URI length exceeds the configured limit of " + maxUri + " characters");
     }
-    if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+    if (cause instanceof TooLongFrameException) { // the header section (the line is above)
       return refuse(431, "headers_too_large", "the request headers are too large");
     }
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
@@ -234,32 +231,13 @@ final class FrontRequests {
     return (scala.collection.immutable.Seq) CollectionConverters.asScala(headers).toList();
   }
 
-  /** The entity's content type from the head's {@code Content-Type}, or none. */
+  /**
+   * A request entity's content type from the head's {@code Content-Type}; application/octet-stream
+   * when there is none (as Pekko's parser has it).
+   */
   static ContentType contentType(io.netty.handler.codec.http.HttpRequest head) {
-    String value = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    if (value == null) {
-      return ContentTypes.APPLICATION_OCTET_STREAM;
-    }
-    ContentType ct = CONTENT_TYPES.get(value);
-    if (ct == null) {
-      Optional<ContentType> parsed = parse(value);
-      if (parsed.isEmpty()) {
-        return ContentTypes.APPLICATION_OCTET_STREAM;
-      }
-      ct = parsed.get();
-      if (CONTENT_TYPES.size() < 256) {
-        CONTENT_TYPES.put(value, ct);
-      }
-    }
-    return ct;
-  }
-
-  private static Optional<ContentType> parse(String value) {
-    try {
-      return Optional.of(ContentTypes.parse(value));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    ContentType ct = Responses.contentType(head.headers());
+    return ct == ContentTypes.NO_CONTENT_TYPE ? ContentTypes.APPLICATION_OCTET_STREAM : ct;
   }
 
   /** A refusal from the byte-level checks, counted by check. */

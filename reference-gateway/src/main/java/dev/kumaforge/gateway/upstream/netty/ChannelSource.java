@@ -26,6 +26,15 @@ public final class ChannelSource extends GraphStage<SourceShape<ByteString>> {
   /** The end of the body, sent after the last chunk. */
   public static final Object END = new Object();
 
+  /**
+   * The readable bytes of {@code buf} as a ByteString of their own (the buffer is not released).
+   */
+  public static ByteString copy(io.netty.buffer.ByteBuf buf) {
+    byte[] bytes = new byte[buf.readableBytes()];
+    buf.getBytes(buf.readerIndex(), bytes);
+    return ByteString.fromArrayUnsafe(bytes);
+  }
+
   /** The connection side of one body. */
   public interface Feed {
     /**

@@ -279,7 +279,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
           if (chunks == null) {
             chunks = new ArrayList<>(2);
           }
-          chunks.add(copy(buf));
+          chunks.add(ChannelSource.copy(buf));
         }
         if (last) {
           strictResponse();
@@ -288,7 +288,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
       case STREAM -> {
         ByteBuf buf = c.content();
         if (buf.isReadable()) {
-          body.emit(copy(buf));
+          body.emit(ChannelSource.copy(buf));
         }
         if (last) {
           Body b = body;
@@ -301,12 +301,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
         // content of a response nobody waits for (closed or abandoned): dropped
       }
     }
-  }
-
-  private static ByteString copy(ByteBuf buf) {
-    byte[] bytes = new byte[buf.readableBytes()];
-    buf.getBytes(buf.readerIndex(), bytes);
-    return ByteString.fromArrayUnsafe(bytes);
   }
 
   private void strictResponse() {

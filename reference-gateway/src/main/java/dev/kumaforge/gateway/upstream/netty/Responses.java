@@ -25,7 +25,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * Server become Pekko's modelled headers (the server would drop them as raw headers); parsed
  * content types and statuses are cached.
  */
-final class Responses {
+public final class Responses {
   private static final int CACHE_LIMIT = 256;
 
   /** Added by Netty's HTTP/2-to-HTTP conversion (h2c streams); never forwarded. */
@@ -65,8 +65,11 @@ final class Responses {
     }
   }
 
-  /** The entity's content type from the Content-Type header; absent: none. */
-  static ContentType contentType(HttpHeaders headers) {
+  /**
+   * The entity's content type from the Content-Type header (parsed once per distinct value);
+   * absent: none; unparsable: application/octet-stream.
+   */
+  public static ContentType contentType(HttpHeaders headers) {
     String value = headers.get(HttpHeaderNames.CONTENT_TYPE);
     if (value == null) {
       return ContentTypes.NO_CONTENT_TYPE;
